@@ -1,0 +1,1 @@
+"""The `jacobian-rrmc` command line: one entry point, one module per subcommand."""
