@@ -45,4 +45,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Under `python -m` this file is `__main__`, a second copy whose UsageError is not the class
+    # the subcommands raise; run the importable module's main so bad input still exits with 2.
+    from jacobian_rrmc.cli.main import main as package_main
+
+    sys.exit(package_main())

@@ -68,8 +68,21 @@ def load_robot_file(path: str | Path) -> RobotModel:
     except OSError as error:
         raise RobotFileError(f"{path}: cannot read: {error.strerror}") from None
     except yaml.YAMLError as error:
-        raise RobotFileError(f"{path}: not valid YAML: {error}") from None
+        raise RobotFileError(f"{path}: not valid YAML: {_one_line(error)}") from None
     return _RobotFileParser(path, document).parse()
+
+
+def _one_line(error: yaml.YAMLError) -> str:
+    """A YAML error as one line with its line/column (PyYAML's own text spans several lines)."""
+    mark = getattr(error, "problem_mark", None)
+    problem = getattr(error, "problem", None)
+    if mark is None or problem is None:
+        return " ".join(str(error).split())
+    text = f"line {mark.line + 1}, column {mark.column + 1}: {problem}"
+    context, context_mark = getattr(error, "context", None), getattr(error, "context_mark", None)
+    if context and context_mark is not None:
+        text += f" ({context} at line {context_mark.line + 1})"
+    return text
 
 
 class _RobotFileParser:
