@@ -1,0 +1,5 @@
+"""Closed-form inverse kinematics."""
+
+from jacobian_rrmc.ik.puma_family import BRANCHES, IKSolutions, branch_of, is_puma_family, solve_ik
+
+__all__ = ["BRANCHES", "IKSolutions", "branch_of", "is_puma_family", "solve_ik"]
