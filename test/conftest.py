@@ -18,3 +18,21 @@ def rng() -> np.random.Generator:
 def repo_root() -> Path:
     """The source checkout that holds setup.py, config/ and jacobian_rrmc/."""
     return REPO_ROOT
+
+
+@pytest.fixture(scope="module")
+def ros_context():
+    """An initialised rclpy Context for one test module, on a random private domain (1..101) with
+    localhost-only discovery, so two test runs on one machine never hear each other. Skips without rclpy."""
+    pytest.importorskip("rclpy")
+    from rclpy.context import Context
+
+    from jacobian_rrmc.ros.environment import isolate_ros_traffic
+
+    isolate_ros_traffic(force=True)  # before init: the middleware reads the variables then
+    import rclpy
+
+    context = Context()
+    rclpy.init(context=context)
+    yield context
+    rclpy.shutdown(context=context)

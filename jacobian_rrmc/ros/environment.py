@@ -1,0 +1,42 @@
+"""Keep demo and test traffic private: a random ROS domain and localhost-only discovery, unless the user chose.
+
+Must run before `rclpy.init`, because the middleware reads these variables when the context starts.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+
+ROS_HINT = "ROS 2 Python packages not found: pip install '.[ros]' (or source a ROS 2 installation)"
+
+
+class RosUnavailable(RuntimeError):
+    """rclpy or a message package cannot be imported."""
+
+
+def isolate_ros_traffic(force: bool = False) -> int:
+    """Set ROS_DOMAIN_ID to a random value in 1..101 and ROS_AUTOMATIC_DISCOVERY_RANGE=LOCALHOST where unset
+    (or always, with `force`, as tests do so that a user's shell settings cannot join them to a live system).
+
+    Returns the domain id in use. Two processes pick the same domain with probability 1/101, and only
+    hear each other if they also use the same topic names on the same host.
+    """
+    if force or not os.environ.get("ROS_DOMAIN_ID"):
+        os.environ["ROS_DOMAIN_ID"] = str(random.SystemRandom().randint(1, 101))
+    if force or not os.environ.get("ROS_AUTOMATIC_DISCOVERY_RANGE"):
+        os.environ["ROS_AUTOMATIC_DISCOVERY_RANGE"] = "LOCALHOST"
+    return int(os.environ["ROS_DOMAIN_ID"])
+
+
+def require_ros() -> None:
+    """Import rclpy and the message packages the nodes use; RosUnavailable with an install hint if missing."""
+    try:
+        import diagnostic_msgs.msg  # noqa: F401
+        import geometry_msgs.msg  # noqa: F401
+        import rclpy  # noqa: F401
+        import sensor_msgs.msg  # noqa: F401
+        import std_msgs.msg  # noqa: F401
+        import trajectory_msgs.msg  # noqa: F401
+    except ImportError as error:
+        raise RosUnavailable(f"{ROS_HINT} ({error})") from None

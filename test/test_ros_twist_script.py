@@ -1,0 +1,65 @@
+"""The demo's twist script: geometry, timing and frames (plain Python)."""
+
+import numpy as np
+import pytest
+
+from jacobian_rrmc.ros.twist_script import LINE, PAUSE, ROTATION, SQUARE, TwistScript
+
+
+def integrate(script, phase, frame, step=1e-4):
+    """Sum of twist·dt over the segments of one phase, by sampling segment_at at midpoints; each segment
+    boundary adds at most speed·step of sampling error."""
+    times = np.arange(0.0, script.duration, step) + step / 2
+    total = np.zeros(6)
+    for t in times:
+        segment = script.segment_at(t)
+        if segment.phase == phase and segment.frame == frame:
+            total += segment.twist * step
+    return total
+
+
+def test_total_duration_and_paths_close():
+    script = TwistScript(duration=20.0, square_side=0.1, line_length=0.05, rotation_angle=1.0)
+    assert script.duration == pytest.approx(20.0)
+    linear, angular = 8 * script.linear_speed * 1e-4, 4 * script.angular_speed * 1e-4
+    np.testing.assert_allclose(integrate(script, SQUARE, "base"), 0.0, atol=linear)
+    np.testing.assert_allclose(integrate(script, LINE, "base"), 0.0, atol=linear)
+    np.testing.assert_allclose(integrate(script, ROTATION, "tool"), 0.0, atol=angular)
+
+
+def test_square_side_length_and_horizontal_plane():
+    script = TwistScript(square_side=0.1)
+    first = next(s for s in script.segments if s.phase == SQUARE)
+    np.testing.assert_allclose(first.twist * first.duration, [0.1, 0, 0, 0, 0, 0], atol=1e-12)
+    for segment in script.segments:
+        if segment.phase == SQUARE:
+            assert segment.twist[2] == 0.0 and np.all(segment.twist[3:] == 0.0)
+
+
+def test_rotation_is_pure_about_tool_z():
+    script = TwistScript(rotation_angle=np.pi / 2)
+    rotations = [s for s in script.segments if s.phase == ROTATION]
+    assert len(rotations) == 2
+    for segment in rotations:
+        assert segment.frame == "tool"
+        np.testing.assert_array_equal(segment.twist[:5], 0.0)
+        assert abs(segment.twist[5] * segment.duration) == pytest.approx(np.pi / 2)
+
+
+def test_pauses_separate_every_move_and_after_the_end_is_zero():
+    script = TwistScript(pause=0.4)
+    phases = [s.phase for s in script.segments]
+    assert phases[0] == PAUSE and phases[-1] == PAUSE
+    assert all((a == PAUSE) != (b == PAUSE) for a, b in zip(phases, phases[1:], strict=False))
+    np.testing.assert_array_equal(script.segment_at(script.duration + 5.0).twist, 0.0)
+
+
+def test_shorter_duration_means_proportionally_faster():
+    slow, fast = TwistScript(duration=40.0, pause=0.0), TwistScript(duration=20.0, pause=0.0)
+    assert fast.linear_speed == pytest.approx(2 * slow.linear_speed)
+    assert fast.angular_speed == pytest.approx(2 * slow.angular_speed)
+
+
+def test_duration_too_short_for_the_pauses_is_rejected():
+    with pytest.raises(ValueError, match="no time for motion"):
+        TwistScript(duration=4.0, pause=0.5)
