@@ -185,12 +185,15 @@ def test_arm_count_must_match_batch(rng):
     params = m3_parameters(arms["d3"], arms["d4"], arms["a2"], arms["a3"])
     with pytest.raises(ValueError, match="3 arms given for a batch of 4"):
         pose_and_jacobian(params, np.zeros((4, 6)))
-    # A per-sample base for a different batch size would be read past its end by the kernel.
-    bad_base = DHParameters.from_arrays(
-        params.d, params.a, params.alpha, params.theta_offset, base=np.tile(np.eye(4), (2, 1, 1))
-    )
-    with pytest.raises(ValueError, match="'base' has 2 arms"):
-        forward_kinematics(bad_base, np.zeros((3, 6)))
+    # Shapes the compiled kernel would read past the end of are refused when the parameters are made.
+    with pytest.raises(ValueError, match=r"'base' has shape \(2, 4, 4\), expected \(1, 4, 4\) or \(3, 4, 4\)"):
+        DHParameters.from_arrays(
+            params.d, params.a, params.alpha, params.theta_offset, base=np.tile(np.eye(4), (2, 1, 1))
+        )
+    with pytest.raises(ValueError, match=r"'alpha' has shape \(1, 6\), expected \(3, 6\)"):
+        DHParameters(
+            params.d, params.a, params.alpha[:1], params.theta_offset, params.prismatic, params.base, params.tool
+        )
 
 
 def test_wrong_joint_count_is_rejected():

@@ -24,6 +24,19 @@ class DHParameters:
     base: np.ndarray
     tool: np.ndarray
 
+    def __post_init__(self) -> None:
+        # The compiled kernel indexes these without bounds checks, so their shapes are checked here.
+        if self.d.ndim != 2:
+            raise ValueError(f"DH column 'd' must have shape (P, N), got {self.d.shape}")
+        for name in ("a", "alpha", "theta_offset", "prismatic"):
+            shape = getattr(self, name).shape
+            if shape != self.d.shape:
+                raise ValueError(f"DH column '{name}' has shape {shape}, expected {self.d.shape} like 'd'")
+        for name in ("base", "tool"):
+            shape = getattr(self, name).shape
+            if len(shape) != 3 or shape[1:] != (4, 4) or shape[0] not in (1, self.n_arms):
+                raise ValueError(f"DH '{name}' has shape {shape}, expected (1, 4, 4) or ({self.n_arms}, 4, 4)")
+
     @classmethod
     def from_arrays(cls, d, a, alpha, theta_offset, prismatic=None, base=None, tool=None) -> DHParameters:
         """Build from (N,) or (P, N) columns; base/tool default to identity."""

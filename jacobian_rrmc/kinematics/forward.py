@@ -102,10 +102,6 @@ def world_to_end_effector(pose: np.ndarray, jacobian_world_: np.ndarray) -> np.n
 
 
 def _check_arm_count(params: DHParameters, n_batch: int) -> None:
-    # The compiled kernel does not bounds-check: every leading axis must be 1 or the batch size.
+    # The compiled kernel does not bounds-check; DHParameters guarantees the other leading axes are 1 or P.
     if params.n_arms not in (1, n_batch):
         raise ValueError(f"{params.n_arms} arms given for a batch of {n_batch} configurations")
-    for name in ("a", "alpha", "theta_offset", "prismatic", "base", "tool"):
-        count = getattr(params, name).shape[0]
-        if count not in (1, n_batch) or (name not in ("base", "tool") and count != params.n_arms):
-            raise ValueError(f"DH parameter '{name}' has {count} arms, expected {params.n_arms} for this batch")
