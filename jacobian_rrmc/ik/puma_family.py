@@ -61,11 +61,15 @@ class IKSolutions:
             joint limits where that makes them fit; 0 where the branch is not valid.
         valid: (B, 8) bool, the branch exists (the target is reachable on it).
         within_limits: (B, 8) bool, valid and every joint inside its limits.
+        manipulability: (B, 8) Yoshikawa manipulability √det(J·Jᵀ) = |det J| of each branch,
+            in closed form (0 where not valid); equal to `kinematics.manipulability` of the
+            Jacobian at q, without computing J.
     """
 
     q: np.ndarray
     valid: np.ndarray
     within_limits: np.ndarray
+    manipulability: np.ndarray
 
 
 def is_puma_family(model) -> bool:
@@ -89,31 +93,30 @@ def is_puma_family(model) -> bool:
     )
 
 
-def solve_ik(model, target_pose, q_min=None, q_max=None) -> IKSolutions:
-    """All 8 IK solutions for tool pose(s) `target_pose` ((4, 4) or (B, 4, 4), world frame, m).
+@dataclass
+class _ArmStage:
+    """Joints 1–3 of all 4 arm branches of B targets (internal, shared by the public solvers)."""
 
-    `model` is a RobotModel or DHParameters with P = 1 arm or P = B arms (one per target).
-    Joint limits default to the RobotModel's; a DHParameters has none unless given (then
-    `within_limits` equals `valid`). A single target returns arrays without the batch axis.
-    Raises ValueError for an arm outside the family or a mismatched batch.
-    """
+    params: DHParameters
+    wrist_frame: np.ndarray  # (B, 4, 4): pose of the frame after Rz(θ6) in DH frame 0
+    arm_q: np.ndarray  # (B, 2, 2, 3): q1..q3 per (shoulder, elbow)
+    reachable: np.ndarray  # (B,) bool: the wrist centre is within reach
+    arm_factor: np.ndarray  # (B,): |u|·|a2|·L·|sin ψ|, the same on every branch (0 where unreachable)
+
+
+def _arm_stage(model, target_pose) -> tuple[_ArmStage, bool]:
     params = dh_parameters(model)
     if not is_puma_family(params):
-        raise ValueError("solve_ik needs a PUMA-family 6R arm with a spherical wrist (see module docstring)")
-    if q_min is None and q_max is None and isinstance(model, RobotModel):
-        q_min, q_max = model.q_min, model.q_max
+        raise ValueError("needs a PUMA-family 6R arm with a spherical wrist (see jacobian_rrmc.ik.puma_family)")
     target = np.asarray(target_pose, dtype=np.float64)
     single = target.ndim == 2
     target = target.reshape(-1, 4, 4)
-    n_batch = target.shape[0]
-    if params.n_arms not in (1, n_batch):
-        raise ValueError(f"{params.n_arms} arms given for a batch of {n_batch} targets")
-
-    d, a, alpha, offset = params.d, params.a, params.alpha, params.theta_offset
-    sign1, sign3, sign4, sign5 = (np.sign(alpha[:, i]) for i in (0, 2, 3, 4))
-    wrist_frame = (
-        _inverse(params.base) @ target @ _inverse(params.tool) @ _inverse(_link_constant(d[:, 5], a[:, 5], alpha[:, 5]))
-    )
+    if params.n_arms not in (1, target.shape[0]):
+        raise ValueError(f"{params.n_arms} arms given for a batch of {target.shape[0]} targets")
+    d, a, alpha = params.d, params.a, params.alpha
+    sign1, sign3 = np.sign(alpha[:, 0]), np.sign(alpha[:, 2])
+    link6 = _link_constant(d[:, 5], a[:, 5], alpha[:, 5])
+    wrist_frame = _inverse(params.base) @ target @ _inverse(params.tool) @ _inverse(link6)
     wx, wy = wrist_frame[:, 0, 3], wrist_frame[:, 1, 3]
     wz = wrist_frame[:, 2, 3] - d[:, 0]
 
@@ -134,38 +137,74 @@ def solve_ik(model, target_pose, q_min=None, q_max=None) -> IKSolutions:
     rho = np.sqrt(rho2)
     outer = (a2 + forearm - rho) * (a2 + forearm + rho)
     inner = rho2 - (a2 - forearm) ** 2
-    elbow_ok = (outer >= -REACH_SLACK) & (inner >= -REACH_SLACK)
+    reachable = shoulder_ok & (outer >= -REACH_SLACK) & (inner >= -REACH_SLACK)
     psi_abs = 2.0 * np.arctan2(np.sqrt(np.maximum(outer, 0.0)), np.sqrt(np.maximum(inner, 0.0)))
     psi = np.stack([psi_abs, -psi_abs], axis=-1)  # (B, 2)
     elbow_angle = np.arctan2(forearm[:, None] * np.sin(psi), a2[:, None] + forearm[:, None] * np.cos(psi))
     theta2 = np.arctan2(v[:, None], u)[:, :, None] - elbow_angle[:, None, :]  # (B, shoulder, elbow)
     theta3 = np.broadcast_to((psi + beta[:, None])[:, None, :], theta2.shape)
     theta1 = np.broadcast_to(theta1[:, :, None], theta2.shape)
+    arm_q = np.stack([theta1, theta2, theta3], axis=-1) - params.theta_offset[:, None, None, :3]
+    arm_factor = np.where(reachable, root * np.abs(a2) * forearm * np.sin(psi_abs), 0.0)
+    return _ArmStage(params, wrist_frame, arm_q, reachable, arm_factor), single
+
+
+def arm_reach(model, target_pose) -> tuple[np.ndarray, np.ndarray]:
+    """Cheap screen before `solve_ik`: (reachable (B,) bool, manipulability bound (B,)).
+
+    A target is reachable exactly when its wrist centre is (see module docstring). The
+    bound |u|·|a2|·L·|sin ψ| ≥ the manipulability of every branch, since that equals
+    bound·|sin θ5|. Joint limits are not considered. Single targets give scalars.
+    """
+    stage, single = _arm_stage(model, target_pose)
+    if single:
+        return bool(stage.reachable[0]), float(stage.arm_factor[0])
+    return stage.reachable, stage.arm_factor
+
+
+def solve_ik(model, target_pose, q_min=None, q_max=None) -> IKSolutions:
+    """All 8 IK solutions for tool pose(s) `target_pose` ((4, 4) or (B, 4, 4), world frame, m).
+
+    `model` is a RobotModel or DHParameters with P = 1 arm or P = B arms (one per target).
+    Joint limits default to the RobotModel's; a DHParameters has none unless given (then
+    `within_limits` equals `valid`). A single target returns arrays without the batch axis.
+    Raises ValueError for an arm outside the family or a mismatched batch.
+    """
+    if q_min is None and q_max is None and isinstance(model, RobotModel):
+        q_min, q_max = model.q_min, model.q_max
+    stage, single = _arm_stage(model, target_pose)
+    params, arm_q = stage.params, stage.arm_q
+    n_batch = arm_q.shape[0]
+    alpha, offset = params.alpha, params.theta_offset
+    sign4, sign5 = np.sign(alpha[:, 3]), np.sign(alpha[:, 4])
 
     # Wrist (joints 4-6) from M = R03ᵀ R'.
-    arm_q = np.stack([theta1, theta2, theta3], axis=-1) - offset[:, None, None, :3]  # (B, 2, 2, 3)
     rot03 = _arm_rotation(params, arm_q.reshape(-1, 3)).reshape(n_batch, 2, 2, 3, 3)
-    m = np.swapaxes(rot03, -1, -2) @ wrist_frame[:, None, None, :3, :3]
+    m = np.swapaxes(rot03, -1, -2) @ stage.wrist_frame[:, None, None, :3, :3]
     sin5_abs = np.hypot(m[..., 0, 2], m[..., 1, 2])
     cos5 = -(sign4 * sign5)[:, None, None] * m[..., 2, 2]
     flip = np.array([1.0, -1.0])  # wrist 0: sin θ5 ≥ 0, wrist 1: sin θ5 < 0
     theta5 = np.arctan2(flip * sin5_abs[..., None], cos5[..., None])  # (B, 2, 2, 2)
     s5 = sign5[:, None, None, None] * flip
     theta4 = np.arctan2(s5 * m[..., 1, 2][..., None], s5 * m[..., 0, 2][..., None])
-    rot4 = _rz_rx(theta4, alpha[:, None, None, None, 3])
-    rot5 = _rz_rx(theta5, alpha[:, None, None, None, 4])
-    residual = np.swapaxes(rot4 @ rot5, -1, -2) @ m[:, :, :, None]
-    theta6 = np.arctan2(residual[..., 1, 0], residual[..., 0, 0])
+    theta6 = _wrist_roll(theta4, theta5, alpha[:, 3], alpha[:, 4], m[..., :, 0])
 
-    arm = np.broadcast_to(arm_q[:, :, :, None, :], (n_batch, 2, 2, 2, 3))
-    wrist = np.stack([theta4, theta5, theta6], axis=-1) - offset[:, None, None, None, 3:]
-    q = _wrap(np.concatenate([arm, wrist], axis=-1).reshape(n_batch, BRANCHES, 6))
-    valid = np.broadcast_to((shoulder_ok & elbow_ok)[:, None], (n_batch, BRANCHES)).copy()
+    q = np.empty((n_batch, 2, 2, 2, 6))
+    q[..., :3] = _wrap(arm_q)[:, :, :, None, :]
+    q[..., 3] = theta4
+    q[..., 4] = theta5
+    q[..., 5] = theta6
+    q = q.reshape(n_batch, BRANCHES, 6)
+    if np.any(offset[:, 3:]):
+        q[..., 3:] = _wrap(q[..., 3:] - offset[:, None, 3:])
+    valid = np.broadcast_to(stage.reachable[:, None], (n_batch, BRANCHES)).copy()
     q[~valid] = 0.0
     q, within = _fit_limits(q, valid, q_min, q_max)
+    # |det J| = |u|·|a2|·L·|sin ψ|·|sin θ5| (block-triangular J at the wrist centre); wrist flips share it.
+    manip = np.repeat(stage.arm_factor[:, None] * sin5_abs.reshape(n_batch, 4), 2, axis=1)
     if single:
-        return IKSolutions(q[0], valid[0], within[0])
-    return IKSolutions(q, valid, within)
+        return IKSolutions(q[0], valid[0], within[0], manip[0])
+    return IKSolutions(q, valid, within, manip)
 
 
 def branch_of(model, q) -> np.ndarray:
@@ -204,21 +243,33 @@ def _arm_rotation(params: DHParameters, arm_q: np.ndarray) -> np.ndarray:
     return forward_kinematics(arm, arm_q)[:, :3, :3]
 
 
-def _rz_rx(theta: np.ndarray, alpha: np.ndarray) -> np.ndarray:
-    """Rz(θ)·Rx(α) for broadcastable arrays, shape (..., 3, 3)."""
-    theta, alpha = np.broadcast_arrays(theta, alpha)
-    ct, st, ca, sa = np.cos(theta), np.sin(theta), np.cos(alpha), np.sin(alpha)
-    zero = np.zeros_like(theta)
-    return np.stack(
-        [np.stack([ct, -st * ca, st * sa], -1), np.stack([st, ct * ca, -ct * sa], -1), np.stack([zero, sa, ca], -1)],
-        axis=-2,
-    )
+def _wrist_roll(theta4, theta5, alpha4, alpha5, m_col0) -> np.ndarray:
+    """θ6 from the residual rotation N = (Rz(θ4)Rx(α4)·Rz(θ5)Rx(α5))ᵀ·M: atan2(N10, N00).
+
+    θ4, θ5 have shape (B, 2, 2, 2); α4, α5 (P,); m_col0 = M[:, 0], shape (B, 2, 2, 3).
+    Only the first column of M is needed, so the products are written out elementwise.
+    """
+    c4, s4, c5, s5 = np.cos(theta4), np.sin(theta4), np.cos(theta5), np.sin(theta5)
+    ca4, sa4 = (f(alpha4)[:, None, None, None] for f in (np.cos, np.sin))
+    ca5, sa5 = (f(alpha5)[:, None, None, None] for f in (np.cos, np.sin))
+    mx, my, mz = (m_col0[..., i][..., None] for i in range(3))
+    # Columns of Rz(θ4)Rx(α4): e0 = (c4, s4, 0), e1 = (−s4 ca4, c4 ca4, sa4), e2 = (s4 sa4, −c4 sa4, ca4).
+    dot0 = c4 * mx + s4 * my
+    dot1 = -s4 * ca4 * mx + c4 * ca4 * my + sa4 * mz
+    dot2 = s4 * sa4 * mx - c4 * sa4 * my + ca4 * mz
+    # Columns 0 and 1 of Rz(θ5)Rx(α5) in that basis: (c5, s5, 0) and (−s5 ca5, c5 ca5, sa5).
+    n00 = c5 * dot0 + s5 * dot1
+    n10 = -s5 * ca5 * dot0 + c5 * ca5 * dot1 + sa5 * dot2
+    return np.arctan2(n10, n00)
 
 
 def _link_constant(d6: np.ndarray, a6: np.ndarray, alpha6: np.ndarray) -> np.ndarray:
     """C6 = Tz(d6)·Tx(a6)·Rx(α6), the part of link 6 after its joint rotation, (P, 4, 4)."""
     out = np.zeros((d6.shape[0], 4, 4))
-    out[:, :3, :3] = _rz_rx(np.zeros_like(alpha6), alpha6)
+    out[:, 0, 0] = 1.0
+    out[:, 1, 1] = out[:, 2, 2] = np.cos(alpha6)
+    out[:, 2, 1] = np.sin(alpha6)
+    out[:, 1, 2] = -out[:, 2, 1]
     out[:, 0, 3] = a6
     out[:, 2, 3] = d6
     out[:, 3, 3] = 1.0
