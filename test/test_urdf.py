@@ -4,6 +4,8 @@ yourdfpy and roboticstoolbox's URDF reader each parse the XML and chain the join
 themselves; base_link → tool0 must equal `forward_kinematics` (DH) at random configurations.
 """
 
+import shutil
+import subprocess
 import warnings
 
 import numpy as np
@@ -183,3 +185,16 @@ def test_inertials_are_physical(name, repo_root):
         principal = np.linalg.eigvalsh(link.inertial.inertia)
         assert principal.min() > 0
         assert principal.max() <= principal.sum() - principal.max() + 1e-12  # triangle inequality
+
+
+@pytest.mark.parametrize("name", COMMITTED)
+def test_urdfdom_parses_the_committed_urdf(name, repo_root):
+    """urdfdom is the parser robot_state_publisher uses; its check_urdf comes with liburdfdom-tools."""
+    if shutil.which("check_urdf") is None:
+        pytest.skip("check_urdf not installed (apt-get install liburdfdom-tools)")
+    result = subprocess.run(
+        ["check_urdf", str(repo_root / "urdf" / f"{name}.urdf")], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Successfully Parsed XML" in result.stdout
+    assert "root Link: base_link" in result.stdout
