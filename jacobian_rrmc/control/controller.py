@@ -1,0 +1,252 @@
+"""ResolvedRateController: commanded twist + measured joints → safe joint velocities, one cycle at a time.
+
+Per cycle (`update`):
+
+1. Stop (ramp the last command to zero, `StopRamp`) when joint states are missing, stale or
+   invalid, when the twist is stale or invalid, or when the Jacobian is not finite; command zero
+   at once when no twist was received or the twist is zero.
+2. Evaluate the Jacobian source at q: tool pose T and J0; one SVD of J0 gives the damping, the
+   singularity metrics and the solve.
+3. Express the twist in the base frame (`twist_in_base_frame`), add the drift correction toward
+   the integrated reference pose (`ReferencePoseTracker`).
+4. Damped least squares (`solve_damped`, λ from σ_min) → candidate q̇₀.
+5. One uniform scale k = min(velocity limits, position limits, singularity guard) keeps the hand's
+   direction; q̇ = k·q̇₀. The reference advances by k·ν·dt, or is reset when k = 0.
+
+Everything is SI: rad, m, s; twists [vx vy vz ωx ωy ωz] about the tool point.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from jacobian_rrmc.control.config import ControllerConfig
+from jacobian_rrmc.control.damped_least_squares import damping_for, solve_damped
+from jacobian_rrmc.control.drift import ReferencePoseTracker
+from jacobian_rrmc.control.joint_limits import PositionLimitGuard, velocity_limit_scale
+from jacobian_rrmc.control.singularity import SingularityGuard
+from jacobian_rrmc.control.state import ControllerState, ControlOutput
+from jacobian_rrmc.control.stop_ramp import StopRamp
+from jacobian_rrmc.control.twist import TWIST_FRAMES, twist_in_base_frame
+from jacobian_rrmc.jacobians import JacobianSource
+from jacobian_rrmc.robots import RobotModel
+
+State = ControllerState
+
+
+class ResolvedRateController:
+    """Resolved-rate motion control of one arm with a pluggable Jacobian source.
+
+    Inputs arrive through `set_twist` and `set_joint_state` (any time, any rate); `update(now)` runs
+    one control cycle. Times are seconds on one clock (`now` and the stamps).
+    """
+
+    def __init__(self, robot: RobotModel, source: JacobianSource, config: ControllerConfig) -> None:
+        n = robot.n_joints
+        self.robot = robot
+        self.source = source
+        self.config = config
+        self.qd_limit = np.asarray(robot.qd_max, dtype=float) * config.velocity_scale
+        self.position_limits = PositionLimitGuard(robot, self.qd_limit, config.joint_limit_margin, config.period)
+        self.singularity = SingularityGuard(config, source)
+        self.drift = ReferencePoseTracker(
+            config.drift_gain, config.drift_max_position_error, config.drift_max_rotation_error
+        )
+        self.ramp = StopRamp(config.stop_ramp_time, n)
+        self._twist_scale = np.array([config.linear_scale] * 3 + [config.angular_scale] * 3)
+        self._q = np.zeros(n)
+        self._q_stamp: float | None = None
+        self._joint_state_error = ""
+        self._twist = np.zeros(6)
+        self._twist_frame = "base"
+        self._twist_stamp: float | None = None
+        self._twist_error = ""
+        self._twist_world = np.zeros(6)
+        self._command_twist = np.zeros(6)
+        self._correction = np.zeros(6)
+        self._q_dot = np.zeros(n)
+        self._last_command = np.zeros(n)
+        self._last_pose = np.full((4, 4), np.nan)
+        self._last_update: float | None = None
+
+    # Inputs ----------------------------------------------------------------------------------
+
+    def set_twist(self, twist: np.ndarray, frame: str, stamp: float) -> None:
+        """Store a commanded twist (6,) [m/s, rad/s] about the tool point, in "base" or "tool" axes.
+
+        Raises ValueError for a wrong shape, non-finite values, an unknown frame or a bad stamp; the
+        previous twist is then dropped and the controller stops (INVALID_INPUT) until a valid one arrives.
+        """
+        values = np.asarray(twist, dtype=float)
+        problem = ""
+        if values.shape != (6,):
+            problem = f"twist must have 6 values [vx vy vz wx wy wz], got shape {values.shape}"
+        elif not np.isfinite(values).all():
+            problem = f"twist has non-finite values: {values.tolist()}"
+        elif frame not in TWIST_FRAMES:
+            problem = f"twist frame must be one of {TWIST_FRAMES}, got {frame!r}"
+        elif not np.isfinite(stamp):
+            problem = f"twist stamp must be finite, got {stamp}"
+        self._twist_error = problem
+        if problem:
+            raise ValueError(problem)
+        np.multiply(values, self._twist_scale, out=self._twist)
+        self._twist_frame = frame
+        self._twist_stamp = float(stamp)
+
+    def set_joint_state(self, q: np.ndarray, stamp: float) -> None:
+        """Store measured joint positions (N,) in the robot's joint order, rad / m.
+
+        Raises ValueError for a wrong shape, non-finite values or a bad stamp; the controller then stops
+        (INVALID_INPUT) until a valid joint state arrives.
+        """
+        values = np.asarray(q, dtype=float)
+        n = self.robot.n_joints
+        problem = ""
+        if values.shape != (n,):
+            problem = f"joint state must have {n} positions ({', '.join(self.robot.joint_names)}), got {values.shape}"
+        elif not np.isfinite(values).all():
+            problem = f"joint state has non-finite values: {values.tolist()}"
+        elif not np.isfinite(stamp):
+            problem = f"joint state stamp must be finite, got {stamp}"
+        self._joint_state_error = problem
+        if problem:
+            raise ValueError(problem)
+        self._q[:] = values
+        self._q_stamp = float(stamp)
+
+    def reset(self) -> None:
+        """Drop the twist (command zero), clear the drift reference and any stop in progress."""
+        self._twist_stamp = None
+        self._twist_error = ""
+        self._last_command[:] = 0.0
+        self.drift.reset()
+        self.ramp.cancel()
+
+    # Cycle ------------------------------------------------------------------------------------
+
+    def update(self, now: float) -> ControlOutput:
+        """Run one control cycle at time `now` (s) and return the command and state."""
+        now = float(now)
+        dt = self._time_step(now)
+        problem = self._joint_state_problem(now)
+        if problem:
+            return self._stop(now, *problem, sigma=None, fell_back=False)
+        estimate = self.source.evaluate(self._q)
+        pose, jacobian = estimate.pose, estimate.jacobian_world
+        if not (np.isfinite(jacobian).all() and np.isfinite(pose).all()):
+            return self._stop(
+                now, State.INVALID_INPUT, "Jacobian source returned non-finite values", None, estimate.fell_back
+            )
+        self._last_pose = pose
+        u, sigma, vt = np.linalg.svd(jacobian, full_matrices=False)
+        problem = self._twist_problem(now)
+        if problem:
+            return self._stop(now, *problem, sigma=sigma, fell_back=estimate.fell_back)
+        self.ramp.cancel()
+
+        twist_in_base_frame(self._twist, self._twist_frame, pose, self._twist_world)
+        np.copyto(self._command_twist, self._twist_world)
+        if self.config.drift_correction:
+            self._command_twist += self.drift.correction(pose, self._correction)
+        damping = damping_for(sigma[-1], self.config.damping_threshold, self.config.damping_max)
+        q_dot = solve_damped(u, sigma, vt, self._command_twist, damping, self._q_dot)
+
+        k_velocity = velocity_limit_scale(q_dot, self.qd_limit)
+        k_limits = self.position_limits.scale(self._q, q_dot)
+        proximity = self.singularity.proximity(sigma)
+        k_singularity, approaching = self.singularity.scale(self._q, q_dot, proximity)
+        scale = min(k_velocity, k_limits, k_singularity)
+        q_dot *= scale
+        state, message = self._motion_state(scale, k_limits, k_singularity, approaching)
+
+        if not np.isfinite(q_dot).all():  # defensive: never publish NaN
+            return self._stop(
+                now, State.INVALID_INPUT, "resolved joint velocity was not finite", sigma, estimate.fell_back
+            )
+        if self.config.drift_correction:
+            if scale > 0.0:
+                self._twist_world *= scale
+                self.drift.advance(self._twist_world, dt)
+            else:
+                self.drift.reset()
+        np.copyto(self._last_command, q_dot)
+        return self._output(q_dot, state, message, sigma, estimate.fell_back, scale)
+
+    # Helpers ----------------------------------------------------------------------------------
+
+    def _time_step(self, now: float) -> float:
+        """Seconds since the previous update, within [0, twist_timeout] (one period on the first call)."""
+        previous, self._last_update = self._last_update, now
+        if previous is None:
+            return self.config.period
+        return min(max(now - previous, 0.0), self.config.twist_timeout)
+
+    def _joint_state_problem(self, now: float) -> tuple[ControllerState, str] | None:
+        if self._joint_state_error:
+            return State.INVALID_INPUT, f"last joint state rejected: {self._joint_state_error}"
+        if self._q_stamp is None:
+            return State.STALE_JOINT_STATE, "no joint state received yet"
+        age = now - self._q_stamp
+        if abs(age) > self.config.joint_state_timeout:
+            return (
+                State.STALE_JOINT_STATE,
+                f"joint state is {age:.3f} s old (timeout {self.config.joint_state_timeout} s)",
+            )
+        return None
+
+    def _twist_problem(self, now: float) -> tuple[ControllerState, str] | None:
+        if self._twist_error:
+            return State.INVALID_INPUT, f"last twist rejected: {self._twist_error}"
+        if self._twist_stamp is None:
+            return State.IDLE, "no twist received"
+        age = now - self._twist_stamp
+        if abs(age) > self.config.twist_timeout:
+            return State.STALE_TWIST, f"twist is {age:.3f} s old (timeout {self.config.twist_timeout} s)"
+        if not self._twist.any():
+            return State.IDLE, "zero twist commanded"
+        return None
+
+    def _stop(self, now, state, message, sigma, fell_back) -> ControlOutput:
+        """Command zero (IDLE) or ramp the last command to zero, still respecting position limits."""
+        self.drift.reset()
+        if state is State.IDLE:
+            self.ramp.cancel()
+            self._q_dot[:] = 0.0
+        else:
+            self.ramp.start(now, self._last_command)
+            self.ramp.velocity(now, self._q_dot)
+            if self._q_stamp is not None:
+                self._q_dot *= self.position_limits.scale(self._q, self._q_dot)
+        np.copyto(self._last_command, self._q_dot)
+        return self._output(self._q_dot, state, message, sigma, fell_back, 0.0)
+
+    @staticmethod
+    def _motion_state(scale, k_limits, k_singularity, approaching) -> tuple[ControllerState, str]:
+        """Name the factor that bound the scale (velocity limits alone are normal operation: OK)."""
+        if approaching and k_singularity == 0.0:
+            return State.HALTED_SINGULARITY, "motion toward the singularity halted at the hard threshold"
+        if scale < 1.0 and k_singularity == scale:
+            return State.DECELERATING_SINGULARITY, f"slowed near a singularity (scale {scale:.3f})"
+        if scale < 1.0 and k_limits == scale:
+            return State.JOINT_LIMIT, f"slowed by a joint position limit (scale {scale:.3f})"
+        return State.OK, ""
+
+    def _output(self, q_dot, state, message, sigma, fell_back, scale) -> ControlOutput:
+        if sigma is None:
+            sigma_min = condition = manipulability = float("nan")
+        else:
+            sigma_min = float(sigma[-1])
+            condition = float(sigma[0] / sigma_min) if sigma_min > 0.0 else float("inf")
+            manipulability = float(np.prod(sigma))
+        return ControlOutput(
+            joint_velocity=q_dot.copy(),
+            state=state,
+            fell_back=bool(fell_back),
+            sigma_min=sigma_min,
+            condition_number=condition,
+            manipulability=manipulability,
+            pose=self._last_pose.copy(),
+            message=message,
+            command_scale=float(scale),
+        )

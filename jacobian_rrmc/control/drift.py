@@ -1,0 +1,66 @@
+"""Drift-free tracking: integrate the commanded twist into a reference pose and correct toward it.
+
+Open-loop resolved-rate control integrates q̇ = J⁻¹ν and drifts: the Euler step, latency and any
+Jacobian error (finite differences, a learned net) add up with nothing pulling back — the Sixi
+blog's Z drift. Here the reference pose moves with the executed part of the command,
+
+    p_ref ← p_ref + v·dt,    R_ref ← exp([ω]× dt) · R_ref      (base frame, tool point),
+
+and each cycle adds the correction twist
+
+    v_c = K (p_ref − p),     ω_c = K · log(R_ref Rᵀ)           (K = drift_gain, 1/s)
+
+to the command. An error beyond the configured maxima re-anchors the reference toward the measured
+pose, so a blocked or saturated motion cannot wind the correction up.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from jacobian_rrmc.spatial import rotation_exp, rotation_log
+
+
+class ReferencePoseTracker:
+    """Reference tool pose in the base frame and the proportional correction toward it."""
+
+    def __init__(self, gain: float, max_position_error: float, max_rotation_error: float) -> None:
+        self.gain = gain
+        self.max_position_error = max_position_error
+        self.max_rotation_error = max_rotation_error
+        self.active = False
+        self.position = np.zeros(3)
+        self.rotation = np.eye(3)
+
+    def reset(self) -> None:
+        """Forget the reference; the next `correction` starts a new one at the measured pose."""
+        self.active = False
+
+    def correction(self, pose: np.ndarray, out: np.ndarray) -> np.ndarray:
+        """Write the base-frame correction twist for the measured tool pose (4, 4) into `out` (6,)."""
+        if not self.active:
+            self.position[:] = pose[:3, 3]
+            self.rotation[:] = pose[:3, :3]
+            self.active = True
+            out[:] = 0.0
+            return out
+        position_error = self.position - pose[:3, 3]
+        distance = float(np.linalg.norm(position_error))
+        if distance > self.max_position_error:
+            position_error *= self.max_position_error / distance
+            self.position[:] = pose[:3, 3] + position_error
+        rotation_error = rotation_log(self.rotation @ pose[:3, :3].T)
+        angle = float(np.linalg.norm(rotation_error))
+        if angle > self.max_rotation_error:
+            rotation_error *= self.max_rotation_error / angle
+            self.rotation[:] = rotation_exp(rotation_error) @ pose[:3, :3]
+        np.multiply(position_error, self.gain, out=out[:3])
+        np.multiply(rotation_error, self.gain, out=out[3:])
+        return out
+
+    def advance(self, twist_world: np.ndarray, dt: float) -> None:
+        """Move the reference by the base-frame twist (6,) held for dt seconds."""
+        if not self.active:
+            return
+        self.position += twist_world[:3] * dt
+        self.rotation[:] = rotation_exp(twist_world[3:] * dt) @ self.rotation
