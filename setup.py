@@ -93,6 +93,8 @@ setup(
     entry_points={
         "console_scripts": [
             "jacobian-rrmc = jacobian_rrmc.cli.main:main",
+            "rrmc_node = jacobian_rrmc.ros.rrmc_node:main",
+            "sim_arm = jacobian_rrmc.ros.sim_arm:main",
         ],
     },
 )

@@ -1,0 +1,232 @@
+"""`rrmc_node`: the ROS 2 shell around `ResolvedRateController`.
+
+Topics (relative names, so ``--ros-args -r joint_states:=/arm/joint_states`` works):
+    in   joint_states  sensor_msgs/JointState (sensor-data QoS), matched by joint name
+    in   cmd_twist     geometry_msgs/TwistStamped (frame_id = base or tool frame; '' = base),
+                       or geometry_msgs/Twist (base frame) with ``twist_stamped: false``
+    out  forward_velocity_controller/commands  std_msgs/Float64MultiArray (rad/s, robot joint order),
+                       or joint_trajectory_controller/joint_trajectory with ``command_type: trajectory``
+    out  diagnostics   diagnostic_msgs/DiagnosticArray at ``diagnostics_rate``
+
+Cycle trigger (parameter ``trigger``):
+    timer        (default, like ros2_control and MoveIt Servo) a cycle every 1/control_rate s on the
+                 latest joint state; the command lags the measurement by up to one period.
+    joint_state  a cycle on each JointState arrival (latency = compute + transport only); a watchdog
+                 timer at control_rate still runs cycles when joint states stop, so the staleness stop
+                 (zero velocity) is always published.
+
+Bad input (non-finite values, missing joints, name/position length mismatch, unknown twist frame)
+never raises out of a callback: the node resets the controller, publishes zero velocity until a valid
+message of the same kind arrives, logs a throttled warning and reports INVALID_INPUT in diagnostics.
+Staleness is measured on the node's monotonic clock at message arrival, not on header stamps, so a
+sender's clock offset cannot keep a dead stream alive.
+
+All callbacks are short and non-blocking, so one single-threaded executor serves the node (a
+MultiThreadedExecutor gains nothing under the GIL and adds scheduling jitter); `create_executor`
+picks rclpy's EventsExecutor where available.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+
+import numpy as np
+import rclpy
+from builtin_interfaces.msg import Duration
+from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus, KeyValue
+from geometry_msgs.msg import Twist, TwistStamped
+from rclpy.executors import ExternalShutdownException
+from rclpy.node import Node
+from rclpy.qos import QoSProfile, qos_profile_sensor_data
+from sensor_msgs.msg import JointState
+from std_msgs.msg import Float64MultiArray
+from trajectory_msgs.msg import JointTrajectory, JointTrajectoryPoint
+
+from jacobian_rrmc.control import ControllerConfig, ControllerState, ResolvedRateController
+from jacobian_rrmc.jacobians import make_jacobian_source
+from jacobian_rrmc.robots import load_robot
+from jacobian_rrmc.ros.controller_status import StateStatistics
+from jacobian_rrmc.ros.environment import create_executor
+from jacobian_rrmc.ros.loop_statistics import LoopStatistics
+from jacobian_rrmc.ros.messages import JointNameMap, MessageError, twist_frame, twist_vector
+from jacobian_rrmc.ros.parameters import declare, rrmc_node_specs
+
+VELOCITY_TOPIC = "forward_velocity_controller/commands"
+TRAJECTORY_TOPIC = "joint_trajectory_controller/joint_trajectory"
+WARN_PERIOD = 1.0  # s between repeated warnings of one kind
+
+
+class RrmcNode(Node):
+    """Resolved-rate motion control node; `controller`, `state_statistics` and `loop_statistics` are public
+    so an in-process demo or test can read them."""
+
+    def __init__(self, *, context=None, parameter_overrides=None, node_name: str = "rrmc_node"):
+        super().__init__(node_name, context=context, parameter_overrides=parameter_overrides or [])
+        params = declare(self, rrmc_node_specs())
+        self.robot = load_robot(params["robot"])
+        source = make_jacobian_source(
+            params["jacobian_source"],
+            self.robot,
+            fd_step=params["fd_step"],
+            model_path=params["model_path"] or None,
+            confidence_threshold=params["confidence_threshold"],
+            on_model_error=params["on_model_error"],
+        )
+        config_keys = {field.name for field in dataclasses.fields(ControllerConfig)}
+        self.config = ControllerConfig.from_mapping({k: v for k, v in params.items() if k in config_keys})
+        self.controller = ResolvedRateController(self.robot, source, self.config)
+        self.joint_map = JointNameMap(self.robot.joint_names)
+        self.period = 1.0 / self.config.control_rate
+        self.reset_statistics()
+        self.rejected_messages = 0
+        self._joint_state_error: str | None = None
+        self._twist_error: str | None = None
+        self._last_output = None
+        self._last_cycle: float | None = None
+        self._q: np.ndarray | None = None
+        self._zero = np.zeros(self.robot.n_joints)
+
+        self.create_subscription(JointState, "joint_states", self._on_joint_state, qos_profile_sensor_data)
+        if params["twist_stamped"]:
+            self.create_subscription(TwistStamped, "cmd_twist", self._on_twist_stamped, QoSProfile(depth=10))
+        else:
+            self.create_subscription(Twist, "cmd_twist", self._on_twist, QoSProfile(depth=10))
+        self._trajectory = params["command_type"] == "trajectory"
+        if self._trajectory:
+            self._command_publisher = self.create_publisher(JointTrajectory, TRAJECTORY_TOPIC, QoSProfile(depth=10))
+        else:
+            self._command_publisher = self.create_publisher(Float64MultiArray, VELOCITY_TOPIC, QoSProfile(depth=10))
+        self._diagnostics_publisher = self.create_publisher(DiagnosticArray, "diagnostics", QoSProfile(depth=10))
+        self._event_driven = params["trigger"] == "joint_state"
+        self.create_timer(self.period, self._on_watchdog if self._event_driven else self._cycle)
+        self.create_timer(1.0 / params["diagnostics_rate"], self._publish_diagnostics)
+        self.get_logger().info(
+            f"{self.robot.name}: {params['jacobian_source']} Jacobian, {self.config.control_rate:g} Hz, "
+            f"trigger {params['trigger']}, output {params['command_type']}"
+        )
+
+    def reset_statistics(self, window_seconds: float = 5.0) -> None:
+        """Start the per-state times and the loop timing window (the last `window_seconds` s of cycles)
+        afresh, e.g. once start-up discovery is over."""
+        self.loop_statistics = LoopStatistics(window=max(2, int(window_seconds * self.config.control_rate)))
+        self.state_statistics = StateStatistics()
+
+    # --- inputs -------------------------------------------------------------------------------------
+    def _reject(self, kind: str, error: Exception) -> None:
+        """Zero the command after a bad message: the controller forgets its twist and drift reference."""
+        self.rejected_messages += 1
+        if kind == "joint_state":
+            self._joint_state_error = str(error)
+        else:
+            self._twist_error = str(error)
+        self.controller.reset()
+        self.get_logger().warning(f"rejected {kind}: {error}; commanding zero", throttle_duration_sec=WARN_PERIOD)
+
+    def _on_joint_state(self, message: JointState) -> None:
+        now = time.monotonic()
+        try:
+            q = self.joint_map.ordered(message.name, message.position)
+            self.controller.set_joint_state(q, now)
+        except (MessageError, ValueError) as error:
+            self._reject("joint_state", error)
+        else:
+            self._joint_state_error = None
+            self._q = q
+        if self._event_driven:
+            self._cycle()
+
+    def _on_twist_stamped(self, message: TwistStamped) -> None:
+        try:
+            frame = twist_frame(message.header.frame_id, self.robot.base_frame, self.robot.tool_frame)
+        except MessageError as error:
+            self._reject("twist", error)
+            return
+        self._accept_twist(message.twist, frame)
+
+    def _on_twist(self, message: Twist) -> None:
+        self._accept_twist(message, "base")
+
+    def _accept_twist(self, twist: Twist, frame: str) -> None:
+        try:
+            self.controller.set_twist(twist_vector(twist.linear, twist.angular), frame, time.monotonic())
+        except (MessageError, ValueError) as error:
+            self._reject("twist", error)
+        else:
+            self._twist_error = None
+
+    # --- control cycle ------------------------------------------------------------------------------
+    def _on_watchdog(self) -> None:
+        """Event-driven mode: run a cycle only when joint states have stopped arriving."""
+        if self._last_cycle is None or time.monotonic() - self._last_cycle > self.config.joint_state_timeout:
+            self._cycle()
+
+    def _cycle(self) -> None:
+        start = time.monotonic()
+        output = self.controller.update(start)
+        compute = time.monotonic() - start
+        velocity, state = output.joint_velocity, output.state
+        if self._joint_state_error or self._twist_error:
+            velocity, state = self._zero, ControllerState.INVALID_INPUT
+        self._publish_command(velocity)
+        self.loop_statistics.record(start, compute)
+        period = start - self._last_cycle if self._last_cycle is not None else self.period
+        self.state_statistics.record(state, output.fell_back, period)
+        self._last_cycle = start
+        self._last_output = (output, state)
+
+    def _publish_command(self, velocity: np.ndarray) -> None:
+        if not self._trajectory:
+            self._command_publisher.publish(Float64MultiArray(data=velocity.tolist()))
+            return
+        # One point one period ahead: positions (if known) and velocities, for a joint_trajectory_controller.
+        nanoseconds = int(self.period * 1e9)
+        point = JointTrajectoryPoint(velocities=velocity.tolist(), time_from_start=Duration(nanosec=nanoseconds))
+        if self._q is not None:
+            point.positions = (self._q + velocity * self.period).tolist()
+        message = JointTrajectory(joint_names=list(self.robot.joint_names), points=[point])
+        self._command_publisher.publish(message)
+
+    # --- diagnostics --------------------------------------------------------------------------------
+    def _publish_diagnostics(self) -> None:
+        status = DiagnosticStatus(name=f"{self.get_name()}: resolved-rate controller", hardware_id=self.robot.name)
+        if self._last_output is None:
+            status.level, status.message = DiagnosticStatus.WARN, "no control cycle yet"
+        else:
+            output, state = self._last_output
+            reasons = [r for r in (self._joint_state_error, self._twist_error, output.message) if r]
+            status.level = bytes([self.state_statistics.take_worst()])
+            status.message = state.value + (f": {reasons[0]}" if reasons else "")
+            values = {
+                "state": state.value,
+                "fallback_jacobian": str(bool(output.fell_back)).lower(),
+                "fallback_rate": f"{self.state_statistics.fallback_rate:.4f}",
+                "sigma_min": f"{output.sigma_min:.6g}",
+                "condition_number": f"{output.condition_number:.6g}",
+                "manipulability": f"{output.manipulability:.6g}",
+                "rejected_messages": str(self.rejected_messages),
+            }
+            values.update({k: f"{v:.4g}" for k, v in self.loop_statistics.summary().items()})
+            values.update({f"time_{k}_s": f"{v:.3f}" for k, v in self.state_statistics.state_time.items()})
+            status.values = [KeyValue(key=k, value=v) for k, v in values.items()]
+        message = DiagnosticArray(status=[status])
+        message.header.stamp = self.get_clock().now().to_msg()
+        self._diagnostics_publisher.publish(message)
+
+
+def main(args=None) -> None:
+    """Console script `rrmc_node` (also `ros2 run jacobian_rrmc rrmc_node`)."""
+    rclpy.init(args=args)
+    try:
+        node = RrmcNode()
+    except (ValueError, KeyError, FileNotFoundError) as error:
+        print(f"rrmc_node: {error}")
+        rclpy.try_shutdown()
+        raise SystemExit(2) from None
+    try:
+        rclpy.spin(node, executor=create_executor())
+    except (KeyboardInterrupt, ExternalShutdownException):
+        pass
+    finally:
+        node.destroy_node()
+        rclpy.try_shutdown()

@@ -1,0 +1,94 @@
+"""`sim_arm`: ROS 2 shell around `ArmSimulator` — a velocity-controlled arm for demos and tests.
+
+in   forward_velocity_controller/commands  std_msgs/Float64MultiArray (rad/s, robot joint order)
+out  joint_states                           sensor_msgs/JointState (names from the robot YAML,
+                                            positions with optional noise, velocities, header stamp)
+A command of the wrong length or with non-finite values is dropped with a throttled warning (the arm
+keeps its previous command until the command timeout stops it).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import rclpy
+from rclpy.executors import ExternalShutdownException
+from rclpy.node import Node
+from rclpy.qos import QoSProfile, qos_profile_sensor_data
+from sensor_msgs.msg import JointState
+from std_msgs.msg import Float64MultiArray
+
+from jacobian_rrmc.robots import load_robot
+from jacobian_rrmc.ros.arm_simulator import ArmSimulator
+from jacobian_rrmc.ros.environment import create_executor
+from jacobian_rrmc.ros.parameters import declare, sim_arm_specs
+from jacobian_rrmc.ros.rrmc_node import VELOCITY_TOPIC
+
+START_CONFIGURATIONS = ("qn", "home")  # first one the robot defines is the default start
+
+
+def default_start(robot) -> str | None:
+    """Name of the dexterous start configuration used when none is given (None: all zeros)."""
+    return next((name for name in START_CONFIGURATIONS if name in robot.configurations), None)
+
+
+class SimArmNode(Node):
+    """Integrates commands at `rate` Hz and publishes joint_states each step; `simulator` is public."""
+
+    def __init__(self, *, context=None, parameter_overrides=None, node_name: str = "sim_arm"):
+        super().__init__(node_name, context=context, parameter_overrides=parameter_overrides or [])
+        params = declare(self, sim_arm_specs())
+        self.robot = load_robot(params["robot"])
+        start = params["initial_configuration"] or default_start(self.robot)
+        q0 = self.robot.configuration(start) if start else np.zeros(self.robot.n_joints)
+        self.simulator = ArmSimulator(
+            self.robot,
+            q0,
+            command_timeout=params["command_timeout"],
+            latency=params["latency"],
+            noise_std=params["noise_std"],
+            seed=params["seed"],
+        )
+        self._names = list(self.robot.joint_names)
+        self.create_subscription(Float64MultiArray, VELOCITY_TOPIC, self._on_command, QoSProfile(depth=10))
+        self._publisher = self.create_publisher(JointState, "joint_states", qos_profile_sensor_data)
+        self.create_timer(1.0 / params["rate"], self._step)
+
+    def _now(self) -> float:
+        """ROS time in seconds: the simulator integrates on the same clock that stamps joint_states, so a
+        late timer tick never makes the published velocity (Δq/Δstamp) inconsistent."""
+        return self.get_clock().now().nanoseconds * 1e-9
+
+    def _on_command(self, message: Float64MultiArray) -> None:
+        try:
+            self.simulator.command(message.data, self._now())
+        except ValueError as error:
+            self.get_logger().warning(f"dropped command: {error}", throttle_duration_sec=1.0)
+
+    def _step(self) -> None:
+        now = self.get_clock().now()
+        self.simulator.step(now.nanoseconds * 1e-9)
+        message = JointState(
+            name=self._names,
+            position=self.simulator.measured_position().tolist(),
+            velocity=self.simulator.qd.tolist(),
+        )
+        message.header.stamp = now.to_msg()
+        self._publisher.publish(message)
+
+
+def main(args=None) -> None:
+    """Console script `sim_arm` (also `ros2 run jacobian_rrmc sim_arm`)."""
+    rclpy.init(args=args)
+    try:
+        node = SimArmNode()
+    except (ValueError, KeyError, FileNotFoundError) as error:
+        print(f"sim_arm: {error}")
+        rclpy.try_shutdown()
+        raise SystemExit(2) from None
+    try:
+        rclpy.spin(node, executor=create_executor())
+    except (KeyboardInterrupt, ExternalShutdownException):
+        pass
+    finally:
+        node.destroy_node()
+        rclpy.try_shutdown()
