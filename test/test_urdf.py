@@ -7,6 +7,7 @@ themselves; base_link → tool0 must equal `forward_kinematics` (DH) at random c
 import shutil
 import subprocess
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -198,3 +199,39 @@ def test_urdfdom_parses_the_committed_urdf(name, repo_root):
     assert result.returncode == 0, result.stderr
     assert "Successfully Parsed XML" in result.stdout
     assert "root Link: base_link" in result.stdout
+
+
+KDL_HEADERS = ("/usr/include/kdl_parser/kdl_parser.hpp", "/usr/include/eigen3/Eigen/Core")
+
+
+@pytest.fixture(scope="module")
+def kdl_fk(repo_root, tmp_path_factory):
+    """test/data/kdl_fk.cpp compiled: FK through urdfdom → kdl_parser → KDL, as robot_state_publisher does.
+
+    Needs g++ and Debian's libkdl-parser-dev, liburdf-dev, libeigen3-dev; skipped without them.
+    """
+    if shutil.which("g++") is None or not all(Path(header).is_file() for header in KDL_HEADERS):
+        pytest.skip("needs g++ and libkdl-parser-dev liburdf-dev libeigen3-dev")
+    binary = tmp_path_factory.mktemp("kdl") / "kdl_fk"
+    command = ["g++", "-O1", "-o", str(binary), str(repo_root / "test" / "data" / "kdl_fk.cpp")]
+    command += ["-I/usr/include/eigen3", "-lkdl_parser", "-lorocos-kdl", "-lurdf", "-lurdfdom_model"]
+    subprocess.run(command, check=True, capture_output=True)
+    return binary
+
+
+@pytest.mark.parametrize("name", [*COMMITTED, "awkward"])
+def test_kdl_fk_equals_dh_fk(name, repo_root, rng, kdl_fk, tmp_path):
+    if name == "awkward":
+        robot, path = awkward_robot(rng), tmp_path / "awkward.urdf"
+        path.write_text(robot_to_urdf(robot, source="test", command="test"))
+    else:
+        robot, path = load_robot(name), repo_root / "urdf" / f"{name}.urdf"
+    qs = robot.random_configurations(CONFIGURATIONS, rng)
+    joint_lines = "".join(" ".join(repr(float(v)) for v in q) + "\n" for q in qs)
+    command = [str(kdl_fk), str(path), robot.base_frame, robot.tool_frame]
+    result = subprocess.run(command, input=joint_lines, capture_output=True, text=True, check=True)
+    poses = np.tile(np.eye(4), (len(qs), 1, 1))
+    poses[:, :3, :] = np.loadtxt(result.stdout.splitlines()).reshape(-1, 3, 4)
+    error = float(np.abs(poses - forward_kinematics(robot, qs)).max())
+    print(f"{name}: KDL (kdl_parser) vs DH FK, max |ΔT| = {error:.2e} over {len(qs)} configurations")
+    assert error < TOLERANCE
