@@ -7,12 +7,14 @@ import pytest
 from scipy.spatial import ConvexHull
 
 from jacobian_rrmc.cli.main import main
+from jacobian_rrmc.dataset.poses import poses_from_features
 from jacobian_rrmc.ik import solve_ik
-from jacobian_rrmc.kinematics import forward_kinematics, jacobian_world, manipulability
-from jacobian_rrmc.robots import load_robot
+from jacobian_rrmc.kinematics import forward_kinematics, jacobian_world, manipulability, pose_and_jacobian
+from jacobian_rrmc.robots import load_robot, m3_arm
 from jacobian_rrmc.workspace.best_solution import best_solutions
 from jacobian_rrmc.workspace.boundary import find_boundary, polygon_area
 from jacobian_rrmc.workspace.grid import direction_rotations, reach_sphere
+from jacobian_rrmc.workspace.m3_equivalent import m3_equivalent
 from jacobian_rrmc.workspace.orientation import orientation_grid, summarise
 from jacobian_rrmc.workspace.slice import default_offset, slice_grid
 from jacobian_rrmc.workspace.sweep import joint_values, sweep_positions
@@ -189,3 +191,24 @@ def test_cli_rejects_bad_input_with_one_line(tmp_path, capsys, extra, message):
     error = capsys.readouterr().err
     assert message in error and error.count("\n") == 1
     assert not (tmp_path / "m.png").exists()
+
+
+@pytest.mark.parametrize("name", ["puma560", "sixi2"])
+def test_m3_form_reproduces_the_arm_its_poses_and_its_manipulability(rng, name):
+    robot = load_robot(name)
+    form = m3_equivalent(robot)
+    arm = m3_arm(**form.parameters)
+    q = robot.random_configurations(200, rng)
+    pose_robot, jacobian_robot = pose_and_jacobian(robot, q)
+    pose_m3, jacobian_m3 = pose_and_jacobian(arm, q + form.shift)
+    np.testing.assert_allclose(pose_robot, form.left @ pose_m3 @ form.right, atol=1e-12)
+    np.testing.assert_allclose(manipulability(jacobian_robot), manipulability(jacobian_m3), rtol=1e-9, atol=1e-14)
+    rows = form.raw_rows(pose_robot)
+    assert rows.shape == (200, 24)
+    np.testing.assert_allclose(rows[:, :18], np.broadcast_to(np.concatenate([arm.d, arm.a, arm.alpha]), (200, 18)))
+    np.testing.assert_allclose(poses_from_features(rows[:, 18:]), pose_m3, atol=1e-9)
+
+
+def test_m3_form_refuses_an_arm_outside_the_family():
+    with pytest.raises(ValueError, match="not an M3-family arm"):
+        m3_equivalent(load_robot("fanuc_am120ib_10l"))

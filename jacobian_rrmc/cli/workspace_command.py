@@ -28,7 +28,7 @@ from jacobian_rrmc.workspace.sweep import DEFAULT_SWEEP_JOINTS, sweep_positions
 # every `jacobian-rrmc` call builds this parser, and those imports cost about a second.
 
 MODES = ("sweep", "slice", "orientation")
-METHODS = ("exact",)
+METHODS = ("exact", "learned")
 DEFAULT_RESOLUTION = {"sweep": 400, "slice": 120, "orientation": 36}
 # Named configurations whose tool orientation (and position) a map uses when none is given.
 PREFERRED_CONFIGURATIONS = ("qn", "home")
@@ -57,6 +57,13 @@ def register(subparsers) -> None:
     parser.add_argument("--bounds", help="slice: u_min,u_max,v_min,v_max in metres (default: the reach sphere)")
     parser.add_argument("--point", help="orientation: tool position x,y,z in metres (default: tool point of --q)")
     parser.add_argument("--rolls", type=int, default=12, help="orientation: roll angles per direction (default 12)")
+    parser.add_argument("--models", help="learned: directory of the ONNX models (default: the installed models/)")
+    parser.add_argument(
+        "--no-limits", action="store_true", help="exact: ignore joint limits (as the M3 labels the nets learned do)"
+    )
+    parser.add_argument(
+        "--cutoff", type=float, default=0.0, help="exact: reachable only above this manipulability (M3 labels: 0.03)"
+    )
     parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     parser.set_defaults(handler=run)
 
@@ -103,7 +110,7 @@ def _orientation(args, robot, resolution: int) -> None:
     if args.rolls < 1 or args.rolls > 360:
         raise UsageError(f"--rolls must be between 1 and 360, got {args.rolls}")
     grid = orientation_grid(point, resolution, args.rolls)
-    manip, seconds, method_note = _evaluate(args, robot, grid.poses())
+    manip, outside, seconds, method_note = _evaluate(args, robot, grid.poses())
     fraction, best = summarise(grid, manip)
     where = f"point ({point[0]:.3f}, {point[1]:.3f}, {point[2]:.3f}) m" + (
         f" = tool point of {q_label}" if args.point is None else ""
@@ -112,6 +119,7 @@ def _orientation(args, robot, resolution: int) -> None:
         f"{robot.name} orientation workspace at {where}, method {args.method} ({method_note})\n"
         f"{2 * resolution}×{resolution} approach directions × {args.rolls} rolls; "
         f"{np.mean(fraction > 0):.0%} of directions reachable with some roll"
+        + ("" if outside is None else f"; {outside.mean():.0%} of poses outside the nets' training range (blank)")
     )
     plot_orientation(grid, fraction, best, title, _command(args, resolution), args.out)
     _report(args, np.isfinite(manip).mean(), seconds, manip.size)
@@ -120,6 +128,7 @@ def _orientation(args, robot, resolution: int) -> None:
             args, robot, resolution,
             point=point, azimuth=grid.azimuth, elevation=grid.elevation, roll=grid.roll,
             manipulability=manip.reshape(grid.shape), reachable_fraction=fraction, best_manipulability=best,
+            **({} if outside is None else {"outside_training_range": outside.reshape(grid.shape)}),
         )  # fmt: skip
 
 
@@ -141,8 +150,9 @@ def _slice(args, robot, resolution: int) -> None:
         grid = slice_grid(robot, args.plane, offset, rotation, resolution, bounds)
     except ValueError as error:
         raise UsageError(str(error)) from None
-    manip, seconds, method_note = _evaluate(args, robot, grid.poses())
+    manip, outside, seconds, method_note = _evaluate(args, robot, grid.poses())
     values = manip.reshape(grid.shape)
+    outside = None if outside is None else outside.reshape(grid.shape)
     cell_mm = 1000 * (grid.u_nodes[1] - grid.u_nodes[0])
     normal = "xyz"[3 - sum(PLANE_AXES[args.plane])]
     title = (
@@ -150,24 +160,39 @@ def _slice(args, robot, resolution: int) -> None:
         f"plane {normal} = {offset:.3f} m, tool orientation {orientation_label}\n"
         f"{resolution}×{resolution} cells of {cell_mm:.1f} mm; {np.isfinite(values).mean():.1%} of cells reachable"
     )
-    plot_slice(grid, [(f"{args.method} map", values)], title, _command(args, resolution), args.out)
+    plot_slice(grid, [(f"{args.method} map", values, outside)], title, _command(args, resolution), args.out)
     _report(args, np.isfinite(values).mean(), seconds, values.size)
     if args.data:
         _save_npz(
             args, robot, resolution,
             plane=args.plane, offset=offset, rotation=rotation, u_nodes=grid.u_nodes, v_nodes=grid.v_nodes,
-            manipulability=values,
+            manipulability=values, **({} if outside is None else {"outside_training_range": outside}),
         )  # fmt: skip
 
 
-def _evaluate(args, robot, poses: np.ndarray) -> tuple[np.ndarray, float, str]:
-    """Manipulability per pose (NaN where unreachable), seconds taken, and a note on the method."""
-    from jacobian_rrmc.workspace.best_solution import best_solutions
+def _evaluate(args, robot, poses: np.ndarray) -> tuple[np.ndarray, np.ndarray | None, float, str]:
+    """Manipulability per pose (NaN where unreachable), the mask of poses outside the learned nets'
+    training ranges (None for exact), seconds taken, and a note on the method for the title."""
+    if args.method == "exact":
+        from jacobian_rrmc.workspace.best_solution import best_solutions
 
+        start = time.perf_counter()
+        best = best_solutions(
+            robot, poses, joint_limits=not args.no_limits, cutoff=args.cutoff, progress=not args.no_progress
+        )
+        limits = "ignoring joint limits" if args.no_limits else "best in-limit branch"
+        cutoff = f", manipulability > {args.cutoff:g}" if args.cutoff > 0 else ""
+        return best.manipulability, None, time.perf_counter() - start, f"closed-form IK, {limits}{cutoff}"
+    from jacobian_rrmc.learn.runtime import ModelFileError
+    from jacobian_rrmc.workspace.learned import LearnedWorkspace
+
+    try:
+        nets = LearnedWorkspace(robot, args.models)
+    except (FileNotFoundError, ModelFileError, ValueError) as error:
+        raise UsageError(str(error)) from None
     start = time.perf_counter()
-    manip = best_solutions(robot, poses, progress=not args.no_progress).manipulability
-    note = "closed-form IK, best in-limit branch"
-    return manip, time.perf_counter() - start, note
+    learned = nets.evaluate(poses, progress=not args.no_progress)
+    return learned.manipulability, ~learned.inside, time.perf_counter() - start, learned.note
 
 
 def _sweep(args, robot, resolution: int) -> None:
@@ -176,6 +201,8 @@ def _sweep(args, robot, resolution: int) -> None:
 
     if args.method != "exact":
         raise UsageError("--method learned applies to slice and orientation maps; a sweep is plain FK")
+    if args.cutoff < 0:
+        raise UsageError(f"--cutoff must be >= 0, got {args.cutoff}")
     if not 0.05 <= args.step_deg <= 30:
         raise UsageError(f"--step-deg must be between 0.05 and 30, got {args.step_deg}")
     if args.joints is None:
@@ -258,13 +285,14 @@ def _command(args, resolution: int) -> str:
         "--bounds": args.bounds,
         "--point": args.point,
         "--rolls": str(args.rolls) if args.mode == "orientation" else None,
+        "--models": args.models,
+        "--cutoff": f"{args.cutoff:g}" if args.cutoff > 0 else None,
         "--out": args.out,
     }
     for option, value in options.items():
         if value is not None:
             parts += [option, value]
-    if args.deg:
-        parts.append("--deg")
+    parts += [flag for flag, on in (("--deg", args.deg), ("--no-limits", args.no_limits)) if on]
     return shlex.join(parts)
 
 

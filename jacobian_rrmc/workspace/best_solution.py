@@ -2,7 +2,7 @@
 
 This is the cell value of M3's genWorkspace: a pose is reachable when some IK branch lies
 within the joint limits, and its value is the Yoshikawa manipulability √det(J·Jᵀ) of the best
-such branch (manipulability does not depend on the frame J is expressed in).
+such branch (the IK's closed-form |det J|; it does not depend on the frame J is expressed in).
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import numpy as np
 from tqdm import tqdm
 
 from jacobian_rrmc.ik import solve_ik
-from jacobian_rrmc.kinematics import jacobian_world, manipulability
 
 _CHUNK = 20_000
 
@@ -38,8 +37,16 @@ class BestSolutions:
         return self.branch >= 0
 
 
-def best_solutions(model, poses: np.ndarray, progress: bool = True) -> BestSolutions:
-    """For each tool pose (B, 4, 4) in the world frame, the in-limits IK branch of largest manipulability."""
+def best_solutions(
+    model, poses: np.ndarray, joint_limits: bool = True, cutoff: float = 0.0, progress: bool = True
+) -> BestSolutions:
+    """For each tool pose (B, 4, 4) in the world frame, the IK branch of largest manipulability.
+
+    Args:
+        joint_limits: consider only branches inside the robot's joint limits (M3's own labels,
+            for arms without limits, use every valid branch: pass False to match them).
+        cutoff: a pose counts as reachable only if its best manipulability exceeds this (M3: 0.03).
+    """
     poses = np.asarray(poses, dtype=float).reshape(-1, 4, 4)
     count = len(poses)
     q_best = np.full((count, model.n_joints), np.nan)
@@ -49,13 +56,13 @@ def best_solutions(model, poses: np.ndarray, progress: bool = True) -> BestSolut
         for start in range(0, count, _CHUNK):
             stop = min(start + _CHUNK, count)
             solutions = solve_ik(model, poses[start:stop])
-            ok = solutions.within_limits
-            scores = np.full(ok.shape, -np.inf)
-            scores[ok] = manipulability(jacobian_world(model, solutions.q[ok]))
+            usable = solutions.within_limits if joint_limits else solutions.valid
+            scores = np.where(usable, solutions.manipulability, -np.inf)
             best = np.argmax(scores, axis=1)
-            rows = np.flatnonzero(ok.any(axis=1))
+            top = scores[np.arange(stop - start), best]
+            rows = np.flatnonzero(usable.any(axis=1) & ((top > cutoff) if cutoff > 0 else True))
             q_best[start + rows] = solutions.q[rows, best[rows]]
-            value[start + rows] = scores[rows, best[rows]]
+            value[start + rows] = top[rows]
             branch[start + rows] = best[rows]
             bar.update(stop - start)
     return BestSolutions(q_best, value, branch)

@@ -12,6 +12,7 @@ import numpy as np
 from matplotlib import colormaps, colors
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
+from matplotlib.patches import Rectangle
 
 from jacobian_rrmc.workspace.boundary import Boundary
 
@@ -74,18 +75,19 @@ def plot_sweep(positions_2d: np.ndarray, boundary: Boundary, plane: str, title: 
     return _save(fig, path)
 
 
-def plot_slice(grid, panels: list[tuple[str, np.ndarray]], title: str, note: str, path) -> Path:
-    """One panel per (label, manipulability (rows, columns)) on the slice `grid`; NaN cells are blank.
+def plot_slice(grid, panels: list[tuple], title: str, note: str, path) -> Path:
+    """One panel per (label, manipulability (rows, columns), outside) on the slice `grid`.
 
-    The panels share one colour scale so an exact and a learned map can be compared by eye; the
-    edge of each panel's reachable set is outlined.
+    NaN cells are blank; `outside` (bool (rows, columns) or None) marks cells outside a learned
+    net's training ranges, shaded grey. The panels share one colour scale so an exact and a
+    learned map can be compared by eye; the edge of each panel's reachable set is outlined.
     """
-    finite = [values[np.isfinite(values)] for _, values in panels]
+    finite = [values[np.isfinite(values)] for _, values, _ in panels]
     top = max((float(v.max()) for v in finite if v.size), default=1.0)
     fig = _figure(1.0 + 6.4 * len(panels), 7.2)
     axes = fig.subplots(1, len(panels), squeeze=False)[0]
     cmap = colormaps["viridis"].with_extremes(bad="white")
-    for ax, (label, values) in zip(axes, panels, strict=True):
+    for ax, (label, values, outside) in zip(axes, panels, strict=True):
         image = ax.imshow(
             np.ma.masked_invalid(values), origin="lower", extent=grid.extent, cmap=cmap, vmin=0.0, vmax=top,
             interpolation="nearest",
@@ -94,6 +96,12 @@ def plot_slice(grid, panels: list[tuple[str, np.ndarray]], title: str, note: str
         if 0 < reachable.sum() < reachable.size:
             ax.contour(grid.u_nodes, grid.v_nodes, reachable, levels=[0.5], colors="k", linewidths=0.7)
         ax.plot([], [], color="k", linewidth=0.7, label="edge of reachable set")
+        if outside is not None and outside.any():
+            shade = colors.ListedColormap(["0.75"])
+            ax.imshow(
+                np.where(outside, 1.0, np.nan), origin="lower", extent=grid.extent, cmap=shade, interpolation="nearest"
+            )
+            ax.add_patch(Rectangle((0, 0), 0, 0, color="0.75", label="outside the nets' training range"))
         ax.set_facecolor("white")
         _axis_labels(ax, grid.plane)
         ax.set_title(label, fontsize=10)

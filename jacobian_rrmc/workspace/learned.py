@@ -1,0 +1,113 @@
+"""Learned workspace maps: reachability from the confidence net, manipulability from the estimation net.
+
+The M3-family nets (helper models kind "m3_confidence" and "m3_jacob0", run by
+`jacobian_rrmc.learn.runtime`) take raw M3 rows; a catalogue arm is fed through its M3 form
+(`m3_equivalent`). What the nets learned is the M3 label: a pose is reachable when closed-form IK
+has a solution with manipulability above the 0.03 cutoff, with no joint limits (M3 arms have
+none), and the Jacobian is that of the most manipulable branch. Cells whose raw row lies outside
+the ranges the nets were trained on are reported separately instead of being guessed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+from jacobian_rrmc.kinematics import manipulability
+from jacobian_rrmc.learn.runtime import JacobianNetRuntime, ModelFileError
+from jacobian_rrmc.share import share_path
+from jacobian_rrmc.workspace.m3_equivalent import m3_equivalent
+
+CONFIDENCE_KIND = "m3_confidence"
+ESTIMATION_KIND = "m3_jacob0"
+CONFIDENCE_THRESHOLD = 0.5
+_CHUNK = 50_000
+_RANGE_SLACK = 1e-6  # float32 rounding of the stored training ranges
+
+
+@dataclass(frozen=True)
+class LearnedMap:
+    """Learned values per target pose.
+
+    Attributes:
+        manipulability: (B,) √det(J·Jᵀ) of the estimated J0 where the confidence net says
+            reachable and the input is inside the training ranges; NaN elsewhere.
+        confidence: (B,) confidence-net output in [0, 1] (NaN outside the training ranges).
+        inside: (B,) True where the raw M3 row lies inside the nets' training ranges.
+        note: which models made the map, for figure titles.
+    """
+
+    manipulability: np.ndarray
+    confidence: np.ndarray
+    inside: np.ndarray
+    note: str
+
+
+def find_model(kind: str, directory: str | Path | None = None) -> Path:
+    """The first .onnx file (by name) in `directory` (default: the installed models/) of metadata kind `kind`."""
+    directory = share_path("models") if directory is None else Path(directory)
+    for path in sorted(Path(directory).glob("*.onnx")):
+        try:
+            JacobianNetRuntime(path, kind=kind)
+        except ModelFileError:
+            continue
+        return path
+    raise FileNotFoundError(f"no {kind!r} ONNX model in {directory} (train and export the JacobianNet models first)")
+
+
+class LearnedWorkspace:
+    """The confidence and estimation nets, ready to fill workspace maps of one arm.
+
+    Args:
+        robot: a catalogue arm with an M3 form (puma560, sixi2, M3 arms).
+        models: directory to search for the two ONNX files (default: the installed models/).
+        threshold: confidence at or above which a pose counts as reachable.
+    """
+
+    def __init__(self, robot, models: str | Path | None = None, threshold: float = CONFIDENCE_THRESHOLD):
+        self.form = m3_equivalent(robot)
+        self.confidence_path = find_model(CONFIDENCE_KIND, models)
+        self.estimation_path = find_model(ESTIMATION_KIND, models)
+        self.confidence_net = JacobianNetRuntime(self.confidence_path, kind=CONFIDENCE_KIND)
+        self.estimation_net = JacobianNetRuntime(self.estimation_path, kind=ESTIMATION_KIND, n_joints=6)
+        if "branch" in self.estimation_net.input_names:
+            raise ModelFileError(f"{self.estimation_path} needs the IK branch; a pose-only map cannot supply it")
+        self.threshold = float(threshold)
+
+    @property
+    def note(self) -> str:
+        return (
+            f"nets {self.confidence_path.name} + {self.estimation_path.name}, confidence ≥ {self.threshold:g}; "
+            "no joint limits, manipulability > 0.03 as in the M3 labels"
+        )
+
+    def evaluate(self, poses: np.ndarray, progress: bool = True) -> LearnedMap:
+        """Learned manipulability for tool poses (B, 4, 4) in the world frame."""
+        raw = self.form.raw_rows(poses)
+        count = len(raw)
+        inside = self._inside(raw)
+        confidence = np.full(count, np.nan)
+        value = np.full(count, np.nan)
+        rows = np.flatnonzero(inside)
+        with tqdm(total=rows.size, desc="learned", unit="pose", disable=not progress, leave=False) as bar:
+            for start in range(0, rows.size, _CHUNK):
+                chunk = rows[start : start + _CHUNK]
+                confidence[chunk] = self.confidence_net.predict(raw[chunk])["confidence"].reshape(-1)
+                reachable = chunk[confidence[chunk] >= self.threshold]
+                if reachable.size:
+                    jacobian = self.estimation_net.predict(raw[reachable])["jacobian"].astype(np.float64)
+                    value[reachable] = manipulability(jacobian)
+                bar.update(chunk.size)
+        return LearnedMap(value, confidence, inside, self.note)
+
+    def _inside(self, raw: np.ndarray) -> np.ndarray:
+        inside = np.ones(len(raw), dtype=bool)
+        for net in (self.confidence_net, self.estimation_net):
+            if net.input_low is not None:
+                low = net.input_low - _RANGE_SLACK * (1 + np.abs(net.input_low))
+                high = net.input_high + _RANGE_SLACK * (1 + np.abs(net.input_high))
+                inside &= np.all((raw >= low) & (raw <= high), axis=1)
+        return inside
