@@ -94,17 +94,20 @@ def is_puma_family(model) -> bool:
 
 
 @dataclass
-class _ArmStage:
-    """Joints 1–3 of all 4 arm branches of B targets (internal, shared by the public solvers)."""
+class _Reach:
+    """Wrist-centre reach of B targets (internal, shared by `arm_reach` and `solve_ik`)."""
 
     params: DHParameters
     wrist_frame: np.ndarray  # (B, 4, 4): pose of the frame after Rz(θ6) in DH frame 0
-    arm_q: np.ndarray  # (B, 2, 2, 3): q1..q3 per (shoulder, elbow)
-    reachable: np.ndarray  # (B,) bool: the wrist centre is within reach
-    arm_factor: np.ndarray  # (B,): |u|·|a2|·L·|sin ψ|, the same on every branch (0 where unreachable)
+    radial: np.ndarray  # (B,): wx² + wy² − D², u = ±√radial
+    v: np.ndarray  # (B,): σ1·wz
+    outer: np.ndarray  # (B,): (a2 + L)² − ρ² ≥ 0 when reachable
+    inner: np.ndarray  # (B,): ρ² − (a2 − L)² ≥ 0 when reachable
+    reachable: np.ndarray  # (B,) bool
+    arm_factor: np.ndarray  # (B,): |u|·|a2|·L·|sin ψ| = ½·|u|·√(outer·inner), 0 where unreachable
 
 
-def _arm_stage(model, target_pose) -> tuple[_ArmStage, bool]:
+def _reach(model, target_pose) -> tuple[_Reach, bool]:
     params = dh_parameters(model)
     if not is_puma_family(params):
         raise ValueError("needs a PUMA-family 6R arm with a spherical wrist (see jacobian_rrmc.ik.puma_family)")
@@ -114,39 +117,48 @@ def _arm_stage(model, target_pose) -> tuple[_ArmStage, bool]:
     if params.n_arms not in (1, target.shape[0]):
         raise ValueError(f"{params.n_arms} arms given for a batch of {target.shape[0]} targets")
     d, a, alpha = params.d, params.a, params.alpha
-    sign1, sign3 = np.sign(alpha[:, 0]), np.sign(alpha[:, 2])
-    link6 = _link_constant(d[:, 5], a[:, 5], alpha[:, 5])
-    wrist_frame = _inverse(params.base) @ target @ _inverse(params.tool) @ _inverse(link6)
+    wrist_frame = target
+    if not _is_identity(params.base):
+        wrist_frame = _inverse(params.base) @ wrist_frame
+    if not _is_identity(params.tool):
+        wrist_frame = wrist_frame @ _inverse(params.tool)
+    if np.any(d[:, 5]) or np.any(a[:, 5]) or np.any(alpha[:, 5]):
+        wrist_frame = wrist_frame @ _inverse(_link_constant(d[:, 5], a[:, 5], alpha[:, 5]))
     wx, wy = wrist_frame[:, 0, 3], wrist_frame[:, 1, 3]
-    wz = wrist_frame[:, 2, 3] - d[:, 0]
-
-    # Shoulder (joint 1): two roots, u = ±√(wx² + wy² − D²).
-    shoulder_offset = d[:, 1] + d[:, 2]
-    radial = wx * wx + wy * wy - shoulder_offset**2
-    shoulder_ok = radial >= -REACH_SLACK
-    root = np.sqrt(np.maximum(radial, 0.0))
-    u = np.stack([root, -root], axis=-1)  # (B, 2)
-    theta1 = np.arctan2(wy, wx)[:, None] + np.arctan2((sign1 * shoulder_offset)[:, None], u)
-    v = sign1 * wz
-
-    # Elbow (joints 2, 3): planar 2R arm a2, L.
-    a2 = a[:, 1]
-    forearm = np.hypot(a[:, 2], d[:, 3])
-    beta = np.arctan2(sign3 * d[:, 3], a[:, 2])
+    v = np.sign(alpha[:, 0]) * (wrist_frame[:, 2, 3] - d[:, 0])
+    # Shoulder: u = ±√(wx² + wy² − D²) needs radial ≥ 0. Elbow: the planar 2R arm (a2, L) reaches ρ.
+    radial = wx * wx + wy * wy - (d[:, 1] + d[:, 2]) ** 2
+    a2, forearm = a[:, 1], np.hypot(a[:, 2], d[:, 3])
     rho2 = np.maximum(radial, 0.0) + v * v
     rho = np.sqrt(rho2)
     outer = (a2 + forearm - rho) * (a2 + forearm + rho)
     inner = rho2 - (a2 - forearm) ** 2
-    reachable = shoulder_ok & (outer >= -REACH_SLACK) & (inner >= -REACH_SLACK)
-    psi_abs = 2.0 * np.arctan2(np.sqrt(np.maximum(outer, 0.0)), np.sqrt(np.maximum(inner, 0.0)))
+    reachable = (radial >= -REACH_SLACK) & (outer >= -REACH_SLACK) & (inner >= -REACH_SLACK)
+    # sin ψ = √(outer·inner) / (2·|a2|·L) from the half-angle form of ψ below.
+    factor = 0.5 * np.sqrt(np.maximum(radial, 0.0) * np.maximum(outer, 0.0) * np.maximum(inner, 0.0))
+    arm_factor = np.where(reachable, factor, 0.0)
+    return _Reach(params, wrist_frame, radial, v, outer, inner, reachable, arm_factor), single
+
+
+def _arm_angles(reach: _Reach) -> np.ndarray:
+    """q1, q2, q3 of the 4 arm branches, (B, 2 shoulder, 2 elbow, 3)."""
+    params, frame = reach.params, reach.wrist_frame
+    d, a, alpha = params.d, params.a, params.alpha
+    shoulder_offset = d[:, 1] + d[:, 2]
+    root = np.sqrt(np.maximum(reach.radial, 0.0))
+    u = np.stack([root, -root], axis=-1)  # (B, 2)
+    theta1 = np.arctan2(frame[:, 1, 3], frame[:, 0, 3])[:, None] + np.arctan2(
+        (np.sign(alpha[:, 0]) * shoulder_offset)[:, None], u
+    )
+    a2, forearm = a[:, 1], np.hypot(a[:, 2], d[:, 3])
+    beta = np.arctan2(np.sign(alpha[:, 2]) * d[:, 3], a[:, 2])
+    psi_abs = 2.0 * np.arctan2(np.sqrt(np.maximum(reach.outer, 0.0)), np.sqrt(np.maximum(reach.inner, 0.0)))
     psi = np.stack([psi_abs, -psi_abs], axis=-1)  # (B, 2)
     elbow_angle = np.arctan2(forearm[:, None] * np.sin(psi), a2[:, None] + forearm[:, None] * np.cos(psi))
-    theta2 = np.arctan2(v[:, None], u)[:, :, None] - elbow_angle[:, None, :]  # (B, shoulder, elbow)
+    theta2 = np.arctan2(reach.v[:, None], u)[:, :, None] - elbow_angle[:, None, :]  # (B, shoulder, elbow)
     theta3 = np.broadcast_to((psi + beta[:, None])[:, None, :], theta2.shape)
     theta1 = np.broadcast_to(theta1[:, :, None], theta2.shape)
-    arm_q = np.stack([theta1, theta2, theta3], axis=-1) - params.theta_offset[:, None, None, :3]
-    arm_factor = np.where(reachable, root * np.abs(a2) * forearm * np.sin(psi_abs), 0.0)
-    return _ArmStage(params, wrist_frame, arm_q, reachable, arm_factor), single
+    return np.stack([theta1, theta2, theta3], axis=-1) - params.theta_offset[:, None, None, :3]
 
 
 def arm_reach(model, target_pose) -> tuple[np.ndarray, np.ndarray]:
@@ -156,10 +168,10 @@ def arm_reach(model, target_pose) -> tuple[np.ndarray, np.ndarray]:
     bound |u|·|a2|·L·|sin ψ| ≥ the manipulability of every branch, since that equals
     bound·|sin θ5|. Joint limits are not considered. Single targets give scalars.
     """
-    stage, single = _arm_stage(model, target_pose)
+    reach, single = _reach(model, target_pose)
     if single:
-        return bool(stage.reachable[0]), float(stage.arm_factor[0])
-    return stage.reachable, stage.arm_factor
+        return bool(reach.reachable[0]), float(reach.arm_factor[0])
+    return reach.reachable, reach.arm_factor
 
 
 def solve_ik(model, target_pose, q_min=None, q_max=None) -> IKSolutions:
@@ -172,8 +184,8 @@ def solve_ik(model, target_pose, q_min=None, q_max=None) -> IKSolutions:
     """
     if q_min is None and q_max is None and isinstance(model, RobotModel):
         q_min, q_max = model.q_min, model.q_max
-    stage, single = _arm_stage(model, target_pose)
-    params, arm_q = stage.params, stage.arm_q
+    stage, single = _reach(model, target_pose)
+    params, arm_q = stage.params, _arm_angles(stage)
     n_batch = arm_q.shape[0]
     alpha, offset = params.alpha, params.theta_offset
     sign4, sign5 = np.sign(alpha[:, 3]), np.sign(alpha[:, 4])
@@ -274,6 +286,11 @@ def _link_constant(d6: np.ndarray, a6: np.ndarray, alpha6: np.ndarray) -> np.nda
     out[:, 2, 3] = d6
     out[:, 3, 3] = 1.0
     return out
+
+
+def _is_identity(pose: np.ndarray) -> bool:
+    """True if every transform of the (P, 4, 4) stack is exactly the identity (skips work for M3 arms)."""
+    return bool(np.all(pose == np.eye(4)))
 
 
 def _inverse(pose: np.ndarray) -> np.ndarray:
