@@ -141,7 +141,7 @@ def test_theta_offsets_prismatic_joints_base_and_tool_survive_the_conversion(rng
 def test_header_records_how_to_regenerate(repo_root):
     text = (repo_root / "urdf" / "sixi2.urdf").read_text()
     header = text.split("-->")[0]
-    assert "jacobian-rrmc urdf -r sixi2 -o FILE" in header
+    assert "jacobian-rrmc urdf -r sixi2 -o urdf/sixi2.urdf" in header
     assert "config/robots/sixi2.yaml" in header
     assert "jacobian_rrmc 0.1.0" in header
 

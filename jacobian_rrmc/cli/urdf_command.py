@@ -26,10 +26,13 @@ def register(subparsers) -> None:
 
 def run(args) -> int:
     robot = robot_argument(args.robot)
-    # Record the robot file as the package-relative path for catalogue robots, so the text does
-    # not depend on where the package is installed.
-    source = f"config/robots/{args.robot}.yaml" if args.robot in list_robots() else args.robot
-    text = robot_to_urdf(robot, source=source, command=f"jacobian-rrmc urdf -r {args.robot} -o FILE")
+    # For catalogue robots, record the package-relative robot file and the committed copy's path,
+    # so the text depends neither on where the package is installed nor on --out.
+    if args.robot in list_robots():
+        source, target = f"config/robots/{args.robot}.yaml", f"urdf/{args.robot}.urdf"
+    else:
+        source, target = args.robot, "FILE"
+    text = robot_to_urdf(robot, source=source, command=f"jacobian-rrmc urdf -r {args.robot} -o {target}")
     if args.out is None:
         sys.stdout.write(text)
         return 0
