@@ -84,6 +84,7 @@ class RrmcNode(Node):
         self._twist_error: str | None = None
         self._last_output = None
         self._last_cycle: float | None = None
+        self._last_joint_state_arrival: float | None = None
         self._q: np.ndarray | None = None
         self._zero = np.zeros(self.robot.n_joints)
 
@@ -124,7 +125,7 @@ class RrmcNode(Node):
         self.get_logger().warning(f"rejected {kind}: {error}; commanding zero", throttle_duration_sec=WARN_PERIOD)
 
     def _on_joint_state(self, message: JointState) -> None:
-        now = time.monotonic()
+        now = self._last_joint_state_arrival = time.monotonic()
         try:
             q = self.joint_map.ordered(message.name, message.position)
             self.controller.set_joint_state(q, now)
@@ -157,8 +158,10 @@ class RrmcNode(Node):
 
     # --- control cycle ------------------------------------------------------------------------------
     def _on_watchdog(self) -> None:
-        """Event-driven mode: run a cycle only when joint states have stopped arriving."""
-        if self._last_cycle is None or time.monotonic() - self._last_cycle > self.config.joint_state_timeout:
+        """Event-driven mode: while joint states have stopped arriving, run cycles at control_rate (they
+        publish the controller's stop, like the timer mode does)."""
+        arrival = self._last_joint_state_arrival
+        if arrival is None or time.monotonic() - arrival > self.config.joint_state_timeout:
             self._cycle()
 
     def _cycle(self) -> None:
