@@ -212,3 +212,67 @@ def test_m3_form_reproduces_the_arm_its_poses_and_its_manipulability(rng, name):
 def test_m3_form_refuses_an_arm_outside_the_family():
     with pytest.raises(ValueError, match="not an M3-family arm"):
         m3_equivalent(load_robot("fanuc_am120ib_10l"))
+
+
+@pytest.fixture(scope="module")
+def tiny_m3_models(tmp_path_factory):
+    """Untrained, seeded M3 nets exported through the project's ONNX path (plumbing only, not accuracy)."""
+    torch = pytest.importorskip("torch")
+    from jacobian_rrmc.learn.export import DeployedJacobianNet, export_onnx
+    from jacobian_rrmc.learn.features import M3Encoding
+    from jacobian_rrmc.learn.model import JacobianNet, NetSizes
+    from jacobian_rrmc.learn.scaling import Scaling
+    from jacobian_rrmc.robots.m3_family import M3_ALPHA
+
+    torch.manual_seed(0)
+    directory = tmp_path_factory.mktemp("models")
+    low = np.concatenate([np.zeros(6), np.zeros(6), M3_ALPHA, [-0.4, -0.4, -0.4, 0.0, 0.0, 0.0]])
+    high = np.concatenate([[0, 0, 0.5, 0.5, 0, 0], [0, 0.5, 0.5, 0, 0, 0], M3_ALPHA, [0.4, 0.4, 0.4] + [2 * np.pi] * 3])
+    for kind in ("m3_confidence", "m3_jacob0"):
+        encoding = M3Encoding()
+        net = JacobianNet(encoding.out_features, 36, NetSizes((16,), (8,), (16,), batch_norm=False))
+        scaling = Scaling(np.zeros(encoding.out_features), np.ones(encoding.out_features), -np.ones(36), np.ones(36))
+        metadata = {
+            "kind": kind,
+            "n_joints": 6,
+            "input_width": 24,
+            "input_low": low.tolist(),
+            "input_high": high.tolist(),
+        }
+        output = "confidence" if kind == "m3_confidence" else "jacobian"
+        export_onnx(DeployedJacobianNet(encoding, net, scaling, 6), directory / f"{kind}.onnx", metadata, (output,), 24)
+    return directory
+
+
+def test_learned_map_gates_by_training_range_and_confidence(tiny_m3_models):
+    from jacobian_rrmc.learn.runtime import JacobianNetRuntime
+    from jacobian_rrmc.workspace.learned import LearnedWorkspace
+
+    robot = load_robot("puma560")
+    q_ref = robot.configuration("qn")
+    grid = slice_grid(robot, "xz", -0.15005, forward_kinematics(robot, q_ref)[:3, :3], 24)
+    poses = grid.poses()
+    nets = LearnedWorkspace(robot, tiny_m3_models, threshold=0.0)
+    learned = nets.evaluate(poses, progress=False)
+    # The training box is ±0.4 m around the PUMA's shoulder (0, 0, d1), and the poses' y is inside it.
+    shoulder_relative = poses[:, :3, 3] - [0.0, 0.0, robot.d[0]]
+    expected_inside = np.all(np.abs(shoulder_relative) <= 0.4, axis=1)
+    np.testing.assert_array_equal(learned.inside, expected_inside)
+    assert 0.1 < expected_inside.mean() < 0.9
+    assert np.all(np.isnan(learned.manipulability[~expected_inside]))
+    estimate = JacobianNetRuntime(tiny_m3_models / "m3_jacob0.onnx").predict(nets.form.raw_rows(poses[expected_inside]))
+    np.testing.assert_allclose(
+        learned.manipulability[expected_inside], manipulability(estimate["jacobian"].astype(float)), rtol=1e-6
+    )
+    strict = LearnedWorkspace(robot, tiny_m3_models, threshold=1.01).evaluate(poses, progress=False)
+    assert np.all(np.isnan(strict.manipulability))
+
+
+def test_cli_learned_slice_uses_the_models_and_reports_missing_ones(tiny_m3_models, tmp_path, capsys):
+    out, data = tmp_path / "learned.png", tmp_path / "learned.npz"
+    args = ["workspace", "--robot", "sixi2", "--method", "learned", "--resolution", "20", "--no-progress"]
+    assert main([*args, "--models", str(tiny_m3_models), "--out", str(out), "--data", str(data)]) == 0
+    with np.load(data) as saved:
+        assert saved["outside_training_range"].any() and str(saved["meta_method"]) == "learned"
+    assert main([*args, "--models", str(tmp_path), "--out", str(tmp_path / "x.png")]) == 2
+    assert "no 'm3_confidence' ONNX model" in capsys.readouterr().err

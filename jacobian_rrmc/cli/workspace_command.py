@@ -142,7 +142,7 @@ def _slice(args, robot, resolution: int) -> None:
     else:
         rotation = forward_kinematics(robot, q_ref)[:3, :3]
         orientation_label = f"of {q_label}, rpy " + "({:.1f}, {:.1f}, {:.1f}) deg".format(
-            *np.rad2deg(matrix_to_rpy(rotation))
+            *(np.round(np.rad2deg(matrix_to_rpy(rotation)), 6) + 0.0)
         )
     offset = default_offset(robot, args.plane, q_ref) if args.offset is None else args.offset
     bounds = None if args.bounds is None else _numbers(args.bounds, 4, "--bounds")
@@ -156,7 +156,7 @@ def _slice(args, robot, resolution: int) -> None:
     cell_mm = 1000 * (grid.u_nodes[1] - grid.u_nodes[0])
     normal = "xyz"[3 - sum(PLANE_AXES[args.plane])]
     title = (
-        f"{robot.name} constant-orientation workspace, method {args.method} ({method_note})\n"
+        f"{robot.name} constant-orientation workspace, method {args.method}: {method_note}\n"
         f"plane {normal} = {offset:.3f} m, tool orientation {orientation_label}\n"
         f"{resolution}×{resolution} cells of {cell_mm:.1f} mm; {np.isfinite(values).mean():.1%} of cells reachable"
     )

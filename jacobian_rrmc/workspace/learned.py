@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
+from jacobian_rrmc.ik import BRANCHES
 from jacobian_rrmc.kinematics import manipulability
 from jacobian_rrmc.learn.runtime import JacobianNetRuntime, ModelFileError
 from jacobian_rrmc.share import share_path
@@ -36,7 +37,8 @@ class LearnedMap:
         manipulability: (B,) √det(J·Jᵀ) of the estimated J0 where the confidence net says
             reachable and the input is inside the training ranges; NaN elsewhere.
         confidence: (B,) confidence-net output in [0, 1] (NaN outside the training ranges).
-        inside: (B,) True where the raw M3 row lies inside the nets' training ranges.
+        inside: (B,) True where the raw M3 row lies inside the confidence net's training ranges
+            and, for poses it calls reachable, inside the estimation net's too.
         note: which models made the map, for figure titles.
     """
 
@@ -73,14 +75,15 @@ class LearnedWorkspace:
         self.estimation_path = find_model(ESTIMATION_KIND, models)
         self.confidence_net = JacobianNetRuntime(self.confidence_path, kind=CONFIDENCE_KIND)
         self.estimation_net = JacobianNetRuntime(self.estimation_path, kind=ESTIMATION_KIND, n_joints=6)
-        if "branch" in self.estimation_net.input_names:
-            raise ModelFileError(f"{self.estimation_path} needs the IK branch; a pose-only map cannot supply it")
+        self.takes_branch = "branch" in self.estimation_net.input_names
         self.threshold = float(threshold)
 
     @property
     def note(self) -> str:
         return (
-            f"nets {self.confidence_path.name} + {self.estimation_path.name}, confidence ≥ {self.threshold:g}; "
+            f"nets {self.confidence_path.name} + {self.estimation_path.name}"
+            + (" (best of 8 branches)" if self.takes_branch else "")
+            + f", confidence ≥ {self.threshold:g}; "
             "no joint limits, manipulability > 0.03 as in the M3 labels"
         )
 
@@ -88,7 +91,7 @@ class LearnedWorkspace:
         """Learned manipulability for tool poses (B, 4, 4) in the world frame."""
         raw = self.form.raw_rows(poses)
         count = len(raw)
-        inside = self._inside(raw)
+        inside = _inside(self.confidence_net, raw)
         confidence = np.full(count, np.nan)
         value = np.full(count, np.nan)
         rows = np.flatnonzero(inside)
@@ -97,17 +100,31 @@ class LearnedWorkspace:
                 chunk = rows[start : start + _CHUNK]
                 confidence[chunk] = self.confidence_net.predict(raw[chunk])["confidence"].reshape(-1)
                 reachable = chunk[confidence[chunk] >= self.threshold]
+                # The estimation net saw only reachable poses, so its ranges can be narrower.
+                inside[reachable] = _inside(self.estimation_net, raw[reachable])
+                confidence[reachable[~inside[reachable]]] = np.nan
+                reachable = reachable[inside[reachable]]
                 if reachable.size:
-                    jacobian = self.estimation_net.predict(raw[reachable])["jacobian"].astype(np.float64)
-                    value[reachable] = manipulability(jacobian)
+                    value[reachable] = self._manipulability(raw[reachable])
                 bar.update(chunk.size)
         return LearnedMap(value, confidence, inside, self.note)
 
-    def _inside(self, raw: np.ndarray) -> np.ndarray:
-        inside = np.ones(len(raw), dtype=bool)
-        for net in (self.confidence_net, self.estimation_net):
-            if net.input_low is not None:
-                low = net.input_low - _RANGE_SLACK * (1 + np.abs(net.input_low))
-                high = net.input_high + _RANGE_SLACK * (1 + np.abs(net.input_high))
-                inside &= np.all((raw >= low) & (raw <= high), axis=1)
-        return inside
+    def _manipulability(self, raw: np.ndarray) -> np.ndarray:
+        if not self.takes_branch:
+            return manipulability(self.estimation_net.predict(raw)["jacobian"].astype(np.float64))
+        # A net that takes the IK branch cannot be told the best one without solving IK; the M3 label
+        # is the most manipulable branch (M3 arms have no joint limits), so take the best estimate.
+        per_branch = [
+            manipulability(self.estimation_net.predict(raw, np.full(len(raw), b))["jacobian"].astype(np.float64))
+            for b in range(BRANCHES)
+        ]
+        return np.max(per_branch, axis=0)
+
+
+def _inside(net: JacobianNetRuntime, raw: np.ndarray) -> np.ndarray:
+    """(B,) True where every column of the raw rows lies within the net's training ranges."""
+    if net.input_low is None:
+        return np.ones(len(raw), dtype=bool)
+    low = net.input_low - _RANGE_SLACK * (1 + np.abs(net.input_low))
+    high = net.input_high + _RANGE_SLACK * (1 + np.abs(net.input_high))
+    return np.all((raw >= low) & (raw <= high), axis=1)

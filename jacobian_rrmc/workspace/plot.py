@@ -6,6 +6,7 @@ the method, and its axes are labelled in metres (or degrees for orientation maps
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import numpy as np
@@ -39,7 +40,13 @@ def _draw_boundary(ax, boundary: Boundary, label_area: bool = True) -> None:
 
 def _figure(width: float, height: float) -> Figure:
     # The bottom strip is left free for the footnote (the command that regenerates the figure).
-    return Figure(figsize=(width, height), layout=ConstrainedLayoutEngine(rect=(0, 0.035, 1, 0.965)))
+    return Figure(figsize=(width, height), layout=ConstrainedLayoutEngine(rect=(0, 0.05, 1, 0.95)))
+
+
+def _suptitle(fig: Figure, title: str) -> None:
+    # Wrap each title line to the figure width (about 10 characters per inch at 10 pt).
+    width = int(10 * fig.get_figwidth())
+    fig.suptitle("\n".join(textwrap.fill(line, width) for line in title.split("\n")), fontsize=10)
 
 
 def _footnote(fig: Figure, note: str) -> None:
@@ -70,7 +77,7 @@ def plot_sweep(positions_2d: np.ndarray, boundary: Boundary, plane: str, title: 
     ax.plot([0], [0], marker="+", color="k", markersize=10, linestyle="none", label="world origin")
     _axis_labels(ax, plane)
     ax.legend(loc="upper right", fontsize=8, framealpha=0.85)
-    fig.suptitle(title, fontsize=10)
+    _suptitle(fig, title)
     _footnote(fig, note)
     return _save(fig, path)
 
@@ -107,7 +114,7 @@ def plot_slice(grid, panels: list[tuple], title: str, note: str, path) -> Path:
         ax.set_title(label, fontsize=10)
         ax.legend(loc="upper right", fontsize=8, framealpha=0.85)
     fig.colorbar(image, ax=list(axes), shrink=0.85, label="manipulability √det(J·Jᵀ) (blank: unreachable)")
-    fig.suptitle(title, fontsize=10)
+    _suptitle(fig, title)
     _footnote(fig, note)
     return _save(fig, path)
 
@@ -134,6 +141,6 @@ def plot_orientation(grid, fraction: np.ndarray, best: np.ndarray, title: str, n
         ax.set_yticks(np.arange(-90, 91, 30))
         ax.grid(True, linewidth=0.3, alpha=0.5)
         ax.set_title(label, fontsize=10)
-    fig.suptitle(title, fontsize=10)
+    _suptitle(fig, title)
     _footnote(fig, note)
     return _save(fig, path)
