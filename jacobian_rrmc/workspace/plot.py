@@ -44,8 +44,8 @@ def _figure(width: float, height: float) -> Figure:
 
 
 def _suptitle(fig: Figure, title: str) -> None:
-    # Wrap each title line to the figure width (about 10 characters per inch at 10 pt).
-    width = int(10 * fig.get_figwidth())
+    # Wrap each title line to the figure width (about 12 characters per inch at 10 pt).
+    width = int(12 * fig.get_figwidth())
     fig.suptitle("\n".join(textwrap.fill(line, width) for line in title.split("\n")), fontsize=10)
 
 
