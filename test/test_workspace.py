@@ -276,3 +276,15 @@ def test_cli_learned_slice_uses_the_models_and_reports_missing_ones(tiny_m3_mode
         assert saved["outside_training_range"].any() and str(saved["meta_method"]) == "learned"
     assert main([*args, "--models", str(tmp_path), "--out", str(tmp_path / "x.png")]) == 2
     assert "no 'm3_confidence' ONNX model" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("name", ["puma560", "sixi2"])
+def test_exact_map_marks_every_pose_of_an_in_limit_configuration_reachable(rng, name):
+    # No false blanks: the pose of any configuration within the limits has an in-limit IK solution,
+    # and the best branch is at least as manipulable as that configuration.
+    robot = load_robot(name)
+    q = robot.random_configurations(3000, rng)
+    pose, jacobian = pose_and_jacobian(robot, q)
+    best = best_solutions(robot, pose, progress=False)
+    assert best.reachable.all()
+    assert np.all(best.manipulability >= manipulability(jacobian) - 1e-12)
