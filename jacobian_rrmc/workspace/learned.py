@@ -26,7 +26,10 @@ CONFIDENCE_KIND = "m3_confidence"
 ESTIMATION_KIND = "m3_jacob0"
 CONFIDENCE_THRESHOLD = 0.5
 _CHUNK = 50_000
-_RANGE_SLACK = 1e-6  # float32 rounding of the stored training ranges
+# Training ranges are sample minima and maxima: widen them by 1% of their width (a DH length of 0,
+# like the Sixi 2's d3, lies a hair below the smallest U[0, 0.5] draw) plus float32 rounding.
+_RANGE_MARGIN = 0.01
+_RANGE_SLACK = 1e-6
 
 
 @dataclass(frozen=True)
@@ -105,15 +108,19 @@ class LearnedWorkspace:
                 confidence[reachable[~inside[reachable]]] = np.nan
                 reachable = reachable[inside[reachable]]
                 if reachable.size:
-                    value[reachable] = self._manipulability(raw[reachable])
+                    value[reachable] = self.estimated_manipulability(raw[reachable])
                 bar.update(chunk.size)
         return LearnedMap(value, confidence, inside, self.note)
 
-    def _manipulability(self, raw: np.ndarray) -> np.ndarray:
-        if not self.takes_branch:
-            return manipulability(self.estimation_net.predict(raw)["jacobian"].astype(np.float64))
-        # A net that takes the IK branch cannot be told the best one without solving IK; the M3 label
-        # is the most manipulable branch (M3 arms have no joint limits), so take the best estimate.
+    def estimated_manipulability(self, raw: np.ndarray, branch: np.ndarray | None = None) -> np.ndarray:
+        """Manipulability of the estimation net's J0 for raw M3 rows (B, 24).
+
+        A net that takes the IK branch gets `branch` (B,) when given (the M3 form's branch, e.g. from
+        IK for a diagnosis); otherwise the best of its 8 per-branch estimates, because the M3 label is
+        the most manipulable branch (M3 arms have no joint limits) and a map must not solve IK.
+        """
+        if not self.takes_branch or branch is not None:
+            return manipulability(self.estimation_net.predict(raw, branch)["jacobian"].astype(np.float64))
         per_branch = [
             manipulability(self.estimation_net.predict(raw, np.full(len(raw), b))["jacobian"].astype(np.float64))
             for b in range(BRANCHES)
@@ -125,6 +132,6 @@ def _inside(net: JacobianNetRuntime, raw: np.ndarray) -> np.ndarray:
     """(B,) True where every column of the raw rows lies within the net's training ranges."""
     if net.input_low is None:
         return np.ones(len(raw), dtype=bool)
-    low = net.input_low - _RANGE_SLACK * (1 + np.abs(net.input_low))
-    high = net.input_high + _RANGE_SLACK * (1 + np.abs(net.input_high))
+    margin = _RANGE_MARGIN * (net.input_high - net.input_low) + _RANGE_SLACK
+    low, high = net.input_low - margin, net.input_high + margin
     return np.all((raw >= low) & (raw <= high), axis=1)
