@@ -101,8 +101,8 @@ class _Reach:
     wrist_frame: np.ndarray  # (B, 4, 4): pose of the frame after Rz(θ6) in DH frame 0
     radial: np.ndarray  # (B,): wx² + wy² − D², u = ±√radial
     v: np.ndarray  # (B,): σ1·wz
-    outer: np.ndarray  # (B,): (a2 + L)² − ρ² ≥ 0 when reachable
-    inner: np.ndarray  # (B,): ρ² − (a2 − L)² ≥ 0 when reachable
+    outer: np.ndarray  # (B,): ±((a2 + L)² − ρ²), sign of a2; ≥ 0 when reachable
+    inner: np.ndarray  # (B,): ±(ρ² − (a2 − L)²), sign of a2; ≥ 0 when reachable
     reachable: np.ndarray  # (B,) bool
     arm_factor: np.ndarray  # (B,): |u|·|a2|·L·|sin ψ| = ½·|u|·√(outer·inner), 0 where unreachable
 
@@ -131,8 +131,10 @@ def _reach(model, target_pose) -> tuple[_Reach, bool]:
     a2, forearm = a[:, 1], np.hypot(a[:, 2], d[:, 3])
     rho2 = np.maximum(radial, 0.0) + v * v
     rho = np.sqrt(rho2)
-    outer = (a2 + forearm - rho) * (a2 + forearm + rho)
-    inner = rho2 - (a2 - forearm) ** 2
+    # For a2 < 0 both terms change sign (a2 + L is then the inner radius); `side` keeps them ≥ 0 when reachable.
+    side = np.where(a2 < 0, -1.0, 1.0)
+    outer = side * (a2 + forearm - rho) * (a2 + forearm + rho)
+    inner = side * (rho2 - (a2 - forearm) ** 2)
     reachable = (radial >= -REACH_SLACK) & (outer >= -REACH_SLACK) & (inner >= -REACH_SLACK)
     # sin ψ = √(outer·inner) / (2·|a2|·L) from the half-angle form of ψ below.
     factor = 0.5 * np.sqrt(np.maximum(radial, 0.0) * np.maximum(outer, 0.0) * np.maximum(inner, 0.0))
