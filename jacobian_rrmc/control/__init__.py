@@ -8,7 +8,12 @@ from jacobian_rrmc.control.config import (
     split_node_parameters,
 )
 from jacobian_rrmc.control.controller import ResolvedRateController
-from jacobian_rrmc.control.damped_least_squares import damping_for, solve_damped, twist_to_joint_velocity
+from jacobian_rrmc.control.damped_least_squares import (
+    achievable_twist,
+    damping_for,
+    solve_damped,
+    twist_to_joint_velocity,
+)
 from jacobian_rrmc.control.state import ControllerState, ControlOutput
 from jacobian_rrmc.control.twist import TWIST_FRAMES, twist_in_base_frame
 
@@ -20,6 +25,7 @@ __all__ = [
     "ControllerConfig",
     "ControllerState",
     "ResolvedRateController",
+    "achievable_twist",
     "damping_for",
     "read_node_parameters",
     "solve_damped",

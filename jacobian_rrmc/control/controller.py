@@ -11,7 +11,7 @@ Per cycle (`update`):
    the integrated reference pose (`ReferencePoseTracker`).
 4. Damped least squares (`solve_damped`, λ from σ_min) → candidate q̇₀.
 5. One uniform scale k = min(velocity limits, position limits, singularity guard) keeps the hand's
-   direction; q̇ = k·q̇₀. The reference advances by k·ν·dt, or is reset when k = 0.
+   direction; q̇ = k·q̇₀. The reference advances by k·(achievable part of ν)·dt, or is reset when k = 0.
 
 Everything is SI: rad, m, s; twists [vx vy vz ωx ωy ωz] about the tool point.
 """
@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from jacobian_rrmc.control.config import ControllerConfig
-from jacobian_rrmc.control.damped_least_squares import damping_for, solve_damped
+from jacobian_rrmc.control.damped_least_squares import achievable_twist, damping_for, solve_damped
 from jacobian_rrmc.control.drift import ReferencePoseTracker
 from jacobian_rrmc.control.joint_limits import PositionLimitGuard, velocity_limit_scale
 from jacobian_rrmc.control.singularity import SingularityGuard
@@ -166,8 +166,11 @@ class ResolvedRateController:
             )
         if self.config.drift_correction:
             if scale > 0.0:
-                self._twist_world *= scale
-                self.drift.advance(self._twist_world, dt)
+                # Advance by the part of the command the solve can realise, so damping near a singularity
+                # (or the missing directions of an N < 6 arm) cannot make the reference run away.
+                achievable_twist(u, sigma, self._twist_world, damping, self._command_twist)
+                self._command_twist *= scale
+                self.drift.advance(self._command_twist, dt)
             else:
                 self.drift.reset()
         np.copyto(self._last_command, q_dot)

@@ -38,6 +38,19 @@ def solve_damped(
     return np.dot(vt.T, gains * (u.T @ twist), out=out)
 
 
+def achievable_twist(
+    u: np.ndarray, sigma: np.ndarray, twist: np.ndarray, damping: float, out: np.ndarray
+) -> np.ndarray:
+    """J·q̇ for the damped solution: U diag(σᵢ² / (σᵢ² + λ²)) Uᵀ ν, written into `out` (6,).
+
+    Equals ν far from singularities (λ = 0, rank 6); loses the damped components near one and the
+    unreachable components of a deficient arm (N < 6).
+    """
+    denominator = sigma * sigma + damping * damping
+    gains = np.divide(sigma * sigma, denominator, out=np.zeros_like(sigma), where=denominator > 0.0)
+    return np.dot(u, gains * (u.T @ twist), out=out)
+
+
 def twist_to_joint_velocity(jacobian_world: np.ndarray, twist_world: np.ndarray, damping: float = 0.0) -> np.ndarray:
     """Joint velocity (N,) realising the base-frame twist (6,) with J0 (6, N), damped by λ = `damping`."""
     jacobian_world = np.asarray(jacobian_world, dtype=float)

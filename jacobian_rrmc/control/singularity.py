@@ -15,8 +15,11 @@ In the spirit of MoveIt Servo, with three changes:
        k_approach = k_leave · ξ(1 − p) / (ξ(1 − p) + p·ṗ)  (ṗ > 0, ξ = singularity_approach_gain)
 
    The approach factor keeps the scaled rate k·ṗ below ξ(1 − p)/p (a velocity damper), so p
-   tends to 1 without reaching it in one period (when ξ·period < 1); at p ≥ 1 approaching motion
-   is stopped and only leaving motion (scale L) remains. Approaching is always slower than leaving.
+   tends to 1 exponentially and cannot cross it in one period (when ξ·period < 1). Once the
+   approach scale falls below `HALT_SCALE` (1 % of the command) approaching motion is stopped —
+   a step of at most 1 % of the commanded speed — so the arm halts before the hard threshold
+   instead of creeping; at p ≥ 1 approaching motion is stopped as well. Leaving motion keeps
+   scale k_leave (≥ L) everywhere, so approaching is always slower than leaving.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from jacobian_rrmc.jacobians import JacobianSource
 
 PROBE_STEP = 1e-3  # rad (m) joint-space step used to predict the metric's change
 CONDITION_NUMBER_CAP = 1e12  # keeps κ finite at an exact singularity
+HALT_SCALE = 0.01  # an approach slower than this fraction of the command is stopped outright
 
 
 class SingularityGuard:
@@ -69,4 +73,5 @@ class SingularityGuard:
         if proximity >= 1.0:
             return 0.0, True
         margin = self.approach_gain * (1.0 - proximity)
-        return k_leave * margin / (margin + proximity * rate), True
+        k_approach = k_leave * margin / (margin + proximity * rate)
+        return (k_approach if k_approach >= HALT_SCALE else 0.0), True
