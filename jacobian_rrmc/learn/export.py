@@ -1,0 +1,86 @@
+"""ONNX export: the whole inference path — feature encoding, standardisation, net, de-scaling, frame
+rotation — in one graph, so the runtime needs only onnxruntime and works in SI units.
+
+Graph inputs (float32, dynamic batch B):
+- per-robot nets (kind "robot"): ``q`` (B, N) joint angles in radians;
+- M3 nets: ``features`` (B, 24) raw M3 rows [d1..d6, a1..a6, α1..α6, x, y, z, o1, o2, o3] (m, rad),
+  plus ``branch`` (B,) int64 IK branch index 0..7 when the net takes the branch.
+Graph outputs: ``jacobian`` (B, 6, N) world-frame J0 [vx vy vz ωx ωy ωz] and/or ``confidence`` (B,)
+in [0, 1]. The metadata dict (feature order, training ranges, robot, frame, version, metrics, command)
+is stored as JSON under the ONNX ``metadata_props`` key `METADATA_KEY` and in a ``.json`` sidecar.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from pathlib import Path
+
+import numpy as np
+import onnx
+import torch
+from torch import nn
+
+from jacobian_rrmc.learn.features import BaseRotation
+from jacobian_rrmc.learn.model import JacobianNet
+from jacobian_rrmc.learn.scaling import Scaling
+
+METADATA_KEY = "jacobian_rrmc"
+FORMAT_VERSION = 1
+
+
+class DeployedJacobianNet(nn.Module):
+    """Raw SI inputs → (jacobian (B, 6, N), confidence (B,)), see module docstring."""
+
+    def __init__(self, encoding: nn.Module, net: JacobianNet, scaling: Scaling, n_joints: int,
+                 base_rotation: BaseRotation | None = None):  # fmt: skip
+        super().__init__()
+        self.encoding, self.net, self.base_rotation, self.n_joints = encoding, net, base_rotation, n_joints
+        as_buffer = lambda a: torch.as_tensor(np.asarray(a), dtype=torch.float32)  # noqa: E731
+        self.register_buffer("feature_mean", as_buffer(scaling.feature_mean))
+        self.register_buffer("feature_std", as_buffer(scaling.feature_std))
+        self.register_buffer("target_gain", as_buffer(scaling.target_output_gain))
+        self.register_buffer("target_centre", as_buffer(scaling.target_centre))
+
+    def forward(self, raw: torch.Tensor, branch: torch.Tensor | None = None):
+        encoded = self.encoding(raw) if branch is None else self.encoding(raw, branch)
+        logit, scaled = self.net((encoded - self.feature_mean) / self.feature_std)
+        jacobian = (scaled * self.target_gain + self.target_centre).reshape(-1, 6, self.n_joints)
+        if self.base_rotation is not None:
+            jacobian = self.base_rotation(raw, jacobian)
+        return jacobian, torch.sigmoid(logit)
+
+
+def export_onnx(deployed: DeployedJacobianNet, path: Path, metadata: dict, outputs: tuple[str, ...],
+                raw_width: int, with_branch: bool = False) -> dict:  # fmt: skip
+    """Write the ONNX model with `outputs` ⊆ ("jacobian", "confidence") and the metadata; return metadata."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    deployed = deployed.float().eval()
+    input_name = "q" if metadata["kind"] == "robot" else "features"
+    example = (torch.zeros(2, raw_width),) + ((torch.zeros(2, dtype=torch.int64),) if with_branch else ())
+    input_names = [input_name] + (["branch"] if with_branch else [])
+
+    class _Selected(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.inner = deployed
+
+        def forward(self, *inputs):
+            jacobian, confidence = self.inner(*inputs)
+            chosen = {"jacobian": jacobian, "confidence": confidence}
+            return tuple(chosen[name] for name in outputs)
+
+    metadata = {**metadata, "format_version": FORMAT_VERSION, "inputs": input_names, "outputs": list(outputs)}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        torch.onnx.export(
+            _Selected(), example, str(path), dynamo=False, input_names=input_names, output_names=list(outputs),
+            dynamic_axes={name: {0: "batch"} for name in input_names + list(outputs)}, opset_version=17,
+        )  # fmt: skip
+    model = onnx.load(str(path))
+    entry = model.metadata_props.add()
+    entry.key, entry.value = METADATA_KEY, json.dumps(metadata)
+    onnx.save(model, str(path))
+    path.with_suffix(".json").write_text(json.dumps(metadata, indent=2) + "\n")
+    return metadata

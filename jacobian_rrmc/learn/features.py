@@ -1,0 +1,130 @@
+"""Feature encodings as torch modules, so training and the exported ONNX graph share one definition.
+
+Every encoding maps raw SI inputs (radians, metres) to the network's features; the exported graph
+starts with it, so the runtime feeds raw joint angles or raw M3 feature rows.
+
+- `JointAngleEncoding`: per-robot nets. q (B, N) → [sin q₂..q_N, cos q₂..q_N]. Joint 1 is left out
+  because the net predicts the Jacobian in the frame rotated by joint 1 (see `BaseRotation`), which
+  does not depend on q₁ — an exact symmetry, not something learned.
+- `M3Encoding`: M3 family nets. Raw M3 row [d1..d6, a1..a6, α1..α6, x, y, z, o1, o2, o3] (+ optional
+  branch index) → the four non-constant DH lengths (d3, d4, a2, a3), the position, reach features
+  (|p|, horizontal radius, distance to the shoulder, forearm length, reach margins), the rotation
+  matrix of Rx(o1)·Ry(o2)·Rz(o3) (continuous, unlike the wrapped Euler angles) and the branch
+  one-hot. Each part can be switched off for the ablation.
+- `BaseRotation`: J⁽¹⁾ (B, 6, N) expressed in the frame Base·Rz(θ₁) → J0 = diag(R, R)·J⁽¹⁾.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+M3_COLUMNS = 24  # 18 DH columns + 6 pose columns (dynamics columns are never used)
+M3_D3, M3_D4, M3_A2, M3_A3 = 2, 3, 7, 8
+M3_POSITION = slice(18, 21)
+M3_EULER = slice(21, 24)
+BRANCHES = 8
+
+
+class JointAngleEncoding(nn.Module):
+    """q (B, N) radians → (B, 2(N−1)) = [sin q₂..q_N, cos q₂..q_N]."""
+
+    def __init__(self, n_joints: int):
+        super().__init__()
+        self.n_joints = n_joints
+        self.out_features = 2 * (n_joints - 1)
+
+    def forward(self, q: torch.Tensor) -> torch.Tensor:
+        rest = q[:, 1:]
+        return torch.cat([torch.sin(rest), torch.cos(rest)], dim=1)
+
+
+def _rotation_xyz(euler: torch.Tensor) -> torch.Tensor:
+    """Rx(o1)·Ry(o2)·Rz(o3) for euler (B, 3) → (B, 9) row-major (the M3 randPose convention)."""
+    s1, s2, s3 = torch.sin(euler).unbind(1)
+    c1, c2, c3 = torch.cos(euler).unbind(1)
+    return torch.stack(
+        [
+            c2 * c3, -c2 * s3, s2,
+            c1 * s3 + s1 * s2 * c3, c1 * c3 - s1 * s2 * s3, -s1 * c2,
+            s1 * s3 - c1 * s2 * c3, s1 * c3 + c1 * s2 * s3, c1 * c2,
+        ],
+        dim=1,
+    )  # fmt: skip
+
+
+class M3Encoding(nn.Module):
+    """Raw M3 rows (B, 24) [+ branch (B,) int] → engineered features (see module docstring).
+
+    Args:
+        rotation: "matrix" (9 rotation-matrix entries) or "euler" (the paper's raw wrapped angles).
+        reach: add the reach features (|p|, √(x²+y²), shoulder distance, forearm length, margins).
+        branch: append the 8-way IK branch one-hot (the caller passes the branch index).
+    """
+
+    def __init__(self, rotation: str = "matrix", reach: bool = True, branch: bool = False):
+        super().__init__()
+        if rotation not in ("matrix", "euler"):
+            raise ValueError(f"rotation must be 'matrix' or 'euler', got {rotation!r}")
+        self.rotation, self.reach, self.branch = rotation, reach, branch
+        self.out_features = (
+            4 + 3 + (9 if rotation == "matrix" else 3) + (9 if reach else 0) + (BRANCHES if branch else 0)
+        )
+
+    def forward(self, raw: torch.Tensor, branch: torch.Tensor | None = None) -> torch.Tensor:
+        d3, d4, a2, a3 = raw[:, M3_D3], raw[:, M3_D4], raw[:, M3_A2], raw[:, M3_A3]
+        position = raw[:, M3_POSITION]
+        parts = [torch.stack([d3, d4, a2, a3], dim=1), position]
+        if self.rotation == "matrix":
+            parts.append(_rotation_xyz(raw[:, M3_EULER]))
+        else:
+            parts.append(raw[:, M3_EULER])
+        if self.reach:
+            # The wrist centre is the tool point (d5 = d6 = 0). It is reachable iff the horizontal
+            # radius covers the shoulder offset d3 and the shoulder distance lies between |a2 − L| and
+            # a2 + L, L = forearm length √(a3² + d4²). The net gets these quantities, not the verdict.
+            radius_sq = position[:, 0] ** 2 + position[:, 1] ** 2
+            norm = torch.sqrt(radius_sq + position[:, 2] ** 2)
+            shoulder = torch.sqrt(torch.clamp(norm**2 - d3**2, min=0.0))
+            forearm = torch.sqrt(a3**2 + d4**2)
+            # |det J| of this family factors as a2 · elbow(shoulder distance) · arm-plane radius · |sin q5|;
+            # the first three factors depend on the position only and are given (clamped at 0 where
+            # out of reach). The wrist factor max|sin q5| over the branches is left to the net.
+            cos_elbow = (shoulder**2 - a2**2 - forearm**2) / torch.clamp(2 * a2, min=1e-6)
+            elbow = torch.sqrt(torch.clamp(forearm**2 - cos_elbow**2, min=0.0))
+            plane_radius = torch.sqrt(torch.clamp(radius_sq - d3**2, min=0.0))
+            parts.append(
+                torch.stack(
+                    [norm, torch.sqrt(radius_sq) - d3, shoulder, forearm, a2 + forearm - shoulder,
+                     shoulder - torch.abs(a2 - forearm), elbow, plane_radius, a2 * elbow * plane_radius],
+                    dim=1,
+                )
+            )  # fmt: skip
+        if self.branch:
+            if branch is None:
+                raise ValueError("this encoding needs the IK branch index")
+            parts.append(nn.functional.one_hot(branch.long(), BRANCHES).to(raw.dtype))
+        return torch.cat(parts, dim=1)
+
+
+class BaseRotation(nn.Module):
+    """J⁽¹⁾ (B, 6, N) in the frame Base·Rz(q₁ + offset₁) → J0 (B, 6, N) in the world frame.
+
+    Exact: turning joint 1 rotates the whole chain after it rigidly, so the Jacobian expressed in
+    that rotated frame does not depend on q₁, and J0 = diag(R, R)·J⁽¹⁾ with R = R_base·Rz(θ₁).
+    """
+
+    def __init__(self, base_rotation: torch.Tensor, offset: float):
+        super().__init__()
+        self.register_buffer("base_rotation", base_rotation.clone())
+        self.offset = float(offset)
+
+    def forward(self, q: torch.Tensor, jacobian_joint1: torch.Tensor) -> torch.Tensor:
+        theta = q[:, 0] + self.offset
+        c, s = torch.cos(theta), torch.sin(theta)
+        zero, one = torch.zeros_like(c), torch.ones_like(c)
+        rz = torch.stack([c, -s, zero, s, c, zero, zero, zero, one], dim=1).reshape(-1, 3, 3)
+        rotation = torch.matmul(self.base_rotation, rz)
+        linear = torch.matmul(rotation, jacobian_joint1[:, :3, :])
+        angular = torch.matmul(rotation, jacobian_joint1[:, 3:, :])
+        return torch.cat([linear, angular], dim=1)

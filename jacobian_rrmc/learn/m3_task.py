@@ -1,0 +1,114 @@
+"""Train, export and measure the M3-family nets on `jacobian_rrmc.dataset` data.
+
+- ``m3_confidence``: raw M3 row (24: DH + pose) → reachable? (confidence head, BCE). Features: the
+  4 free DH lengths, position, rotation matrix, reach features (`features.M3Encoding`).
+- ``m3_jacob0``: raw M3 row + IK branch → world-frame J0 at that branch (estimation head, MSE).
+The dynamics columns of the paper's "dyna" files are dropped (they cannot affect the Jacobian).
+"""
+
+from __future__ import annotations
+
+import platform
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from jacobian_rrmc import __version__
+from jacobian_rrmc.dataset import DH_FEATURE_NAMES, POSE_FEATURE_NAMES, Dataset, generate, load_npz
+from jacobian_rrmc.learn.export import DeployedJacobianNet, export_onnx
+from jacobian_rrmc.learn.features import M3Encoding
+from jacobian_rrmc.learn.metrics import THRESHOLDS, classification_metrics, regression_metrics
+from jacobian_rrmc.learn.runtime import JacobianNetRuntime
+from jacobian_rrmc.learn.training import (
+    Trainer,
+    TrainingConfig,
+    TrainingResult,
+    TrainingSet,
+    relative_frobenius_error,
+)
+
+DATASET_KIND = {"m3_confidence": "conf", "m3_jacob0": "jacob0"}
+RAW_COLUMNS = tuple(DH_FEATURE_NAMES) + tuple(POSE_FEATURE_NAMES)
+TEST_SIZE = 3000
+
+
+def raw_rows(dataset: Dataset) -> np.ndarray:
+    """The 24 raw M3 columns (DH + pose) of a dataset, whatever extra columns it carries."""
+    index = [dataset.feature_names.index(name) for name in RAW_COLUMNS]
+    return dataset.features[:, index]
+
+
+def training_set(kind: str, dataset: Dataset) -> TrainingSet:
+    raw = raw_rows(dataset)
+    if kind == "m3_confidence":
+        return TrainingSet(raw=raw, labels=dataset.labels[:, 0].astype(float))
+    return TrainingSet(raw=raw, branch=dataset.branch, targets=dataset.labels)
+
+
+def load_or_generate(kind: str, directory: str | None, count: int | None, seed: int, split: str = "train") -> Dataset:
+    """`<dir>/<conf|jacob0>_<split>.npz` from `jacobian-rrmc generate`, or `count` fresh samples."""
+    base = DATASET_KIND[kind]
+    if directory is not None:
+        path = Path(directory) / f"{base}_{split}.npz"
+        if not path.is_file():
+            raise FileNotFoundError(f"{path} not found (make it with `jacobian-rrmc generate --out {directory}`)")
+        return load_npz(path)
+    return generate(base, count, seed, split=split)
+
+
+def make_encoding(kind: str, rotation: str = "matrix", reach: bool = True, branch: bool | None = None) -> M3Encoding:
+    return M3Encoding(rotation=rotation, reach=reach, branch=(kind == "m3_jacob0") if branch is None else branch)
+
+
+def train_m3(kind: str, dataset: Dataset, config: TrainingConfig, out: Path, checkpoint: Path | None, resume: bool,
+             progress: bool, provenance: dict, test_samples: int) -> tuple[dict, list[dict]]:  # fmt: skip
+    """Train, export to `out`, measure on a fresh seeded test split; returns (metadata, history)."""
+    data = training_set(kind, dataset)
+    encoding = make_encoding(kind)
+    estimation, confidence = (data, None) if kind == "m3_jacob0" else (None, data)
+    trainer = Trainer(encoding, estimation, confidence, config)
+    if resume and checkpoint is not None and Path(checkpoint).is_file():
+        trainer.resume(Path(checkpoint))
+    result = trainer.run(checkpoint=checkpoint, progress=progress)
+    extra = {**provenance, "training_samples": len(dataset), "dataset": dataset.metadata}
+    export_m3(kind, encoding, result, data, out, extra)
+    test = generate(DATASET_KIND[kind], test_samples or TEST_SIZE, config.seed, split="test")
+    extra["metrics"] = measure_m3(kind, out, test, result)
+    return export_m3(kind, encoding, result, data, out, extra), result.history
+
+
+def export_m3(kind: str, encoding: M3Encoding, result: TrainingResult, data: TrainingSet, path: Path,
+              extra: dict) -> dict:  # fmt: skip
+    deployed = DeployedJacobianNet(encoding, result.net, result.scaling, 6)
+    metadata = {
+        "kind": kind, "robot": "m3_family", "n_joints": 6, "frame": "world", "input_width": len(RAW_COLUMNS),
+        "feature_order": list(RAW_COLUMNS), "input_low": data.raw.min(axis=0).tolist(),
+        "input_high": data.raw.max(axis=0).tolist(), "encoding": {"rotation": encoding.rotation,
+        "reach": encoding.reach, "branch": encoding.branch}, "training": result.config.to_dict(),
+        "target_scaling": result.scaling.to_dict() if kind == "m3_jacob0" else None,
+        "parameters": result.net.parameter_count(), "package_version": __version__,
+        "torch_version": torch.__version__, "python": platform.python_version(), **extra,
+    }  # fmt: skip
+    outputs = ("jacobian",) if kind == "m3_jacob0" else ("confidence",)
+    return export_onnx(deployed, path, metadata, outputs, len(RAW_COLUMNS), with_branch=encoding.branch)
+
+
+def measure_m3(kind: str, path: Path, test: Dataset, result: TrainingResult) -> dict:
+    """Paper metrics of the exported model on `test`, through onnxruntime."""
+    runtime = JacobianNetRuntime(path, kind=kind)
+    raw = raw_rows(test)
+    metrics = {"test_samples": len(test), "test_dataset": test.metadata}
+    if kind == "m3_confidence":
+        confidence = runtime.predict(raw)["confidence"]
+        truth = test.labels[:, 0] > 0.5
+        metrics["positive_fraction"] = float(truth.mean())
+        for threshold in THRESHOLDS:
+            metrics[f"threshold_{threshold}"] = classification_metrics(truth, confidence >= threshold)
+        return metrics
+    branch = test.branch if runtime.metadata["encoding"]["branch"] else None
+    predicted = runtime.predict(raw, branch)["jacobian"].astype(float).reshape(len(test), -1)
+    metrics.update(regression_metrics(test.labels, predicted, result.scaling))
+    error = relative_frobenius_error(predicted, test.labels)
+    metrics["median_relative_frobenius_error"] = float(np.median(error))
+    return metrics

@@ -1,0 +1,86 @@
+"""Feature encodings and the exact joint-1 re-expression, against kinematics and spatial references."""
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from jacobian_rrmc.kinematics import jacobian_world  # noqa: E402
+from jacobian_rrmc.learn.features import BaseRotation, JointAngleEncoding, M3Encoding  # noqa: E402
+from jacobian_rrmc.learn.robot_data import jacobian_in_joint1_frame  # noqa: E402
+from jacobian_rrmc.robots import load_robot  # noqa: E402
+from jacobian_rrmc.spatial import rot_x, rot_y, rot_z, transform  # noqa: E402
+
+
+@pytest.mark.parametrize("name", ["puma560", "sixi2"])
+def test_joint1_frame_jacobian_rotates_back_to_world_jacobian(name, rng):
+    robot = load_robot(name)
+    q = robot.random_configurations(50, rng)
+    j1 = jacobian_in_joint1_frame(robot, q)
+    rotate = BaseRotation(torch.tensor(np.array(robot.base[:3, :3])), robot.theta_offset[0]).double()
+    j0 = rotate(torch.as_tensor(q), torch.as_tensor(j1)).numpy()
+    np.testing.assert_allclose(j0, jacobian_world(robot, q), atol=1e-12)
+
+
+def test_joint1_frame_jacobian_does_not_depend_on_joint1(rng):
+    robot = load_robot("puma560")
+    q = robot.random_configurations(20, rng)
+    turned = q.copy()
+    turned[:, 0] = rng.uniform(-2, 2, 20)
+    np.testing.assert_allclose(jacobian_in_joint1_frame(robot, q), jacobian_in_joint1_frame(robot, turned), atol=1e-12)
+
+
+def test_base_rotation_handles_a_rotated_base(rng):
+    robot = load_robot("puma560")
+    base = transform(rot_x(0.3) @ rot_z(-1.1), [0.1, 0.2, 0.3])
+    rotated = type(robot)(**{**robot.__dict__, "base": base})
+    q = robot.random_configurations(10, rng)
+    j1 = jacobian_in_joint1_frame(rotated, q)
+    rotate = BaseRotation(torch.tensor(base[:3, :3]), robot.theta_offset[0]).double()
+    np.testing.assert_allclose(
+        rotate(torch.as_tensor(q), torch.as_tensor(j1)).numpy(), jacobian_world(rotated, q), atol=1e-12
+    )
+
+
+def test_joint_angle_encoding_drops_joint1():
+    q = np.array([0.5, 0.1, -0.2, 0.3, 1.0, 2.0])
+    features = JointAngleEncoding(6)(torch.as_tensor(q[None]))
+    np.testing.assert_allclose(features.numpy()[0], np.r_[np.sin(q[1:]), np.cos(q[1:])])
+
+
+def test_m3_rotation_features_match_rx_ry_rz(rng):
+    raw = np.zeros((5, 24))
+    raw[:, 18:21] = rng.uniform(-0.4, 0.4, (5, 3))
+    raw[:, 21:24] = rng.uniform(0, 2 * np.pi, (5, 3))
+    encoding = M3Encoding(rotation="matrix", reach=False)
+    features = encoding(torch.as_tensor(raw)).numpy()
+    assert features.shape == (5, encoding.out_features)
+    for row, o in zip(features, raw[:, 21:24], strict=True):
+        np.testing.assert_allclose(row[7:16], (rot_x(o[0]) @ rot_y(o[1]) @ rot_z(o[2])).ravel(), atol=1e-12)
+
+
+def test_m3_reach_and_branch_features():
+    raw = np.zeros((1, 24))
+    raw[0, [2, 3, 7, 8]] = [0.1, 0.3, 0.4, 0.05]  # d3, d4, a2, a3
+    raw[0, 18:21] = [0.3, 0.2, 0.1]
+    encoding = M3Encoding(rotation="euler", reach=True, branch=True)
+    features = encoding(torch.as_tensor(raw), torch.tensor([5])).numpy()[0]
+    norm = np.sqrt(0.14)
+    forearm = np.hypot(0.05, 0.3)
+    shoulder = np.sqrt(0.14 - 0.01)
+    np.testing.assert_allclose(features[10:16], [norm, np.sqrt(0.13) - 0.1, shoulder, forearm,
+                                                 0.4 + forearm - shoulder, shoulder - abs(0.4 - forearm)])  # fmt: skip
+    np.testing.assert_array_equal(features[19:], np.eye(8)[5])
+    with pytest.raises(ValueError, match="branch"):
+        encoding(torch.as_tensor(raw))
+
+
+def test_m3_position_factors_times_sin_q5_give_the_manipulability():
+    """|det J0| = a2 · elbow · plane radius · |sin q5| for this family, checked on generated labels."""
+    from jacobian_rrmc.dataset import generate
+    from jacobian_rrmc.learn.m3_task import raw_rows
+
+    data = generate("jacob0", 300, seed=3)
+    features = M3Encoding(reach=True)(torch.as_tensor(raw_rows(data))).numpy()
+    determinant = np.abs(np.linalg.det(data.labels.reshape(-1, 6, 6)))
+    np.testing.assert_allclose(features[:, 24] * np.abs(np.sin(data.q[:, 4])), determinant, rtol=1e-9, atol=1e-12)
