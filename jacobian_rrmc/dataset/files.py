@@ -63,7 +63,7 @@ def save_npz(dataset: Dataset, path) -> None:
     with atomic_path(Path(path)) as temporary, zipfile.ZipFile(temporary, "w", zipfile.ZIP_STORED) as archive:
         for name, array in arrays.items():
             buffer = io.BytesIO()
-            np.lib.format.write_array(buffer, np.ascontiguousarray(array), allow_pickle=False)
+            np.lib.format.write_array(buffer, np.asarray(array), allow_pickle=False)
             archive.writestr(zipfile.ZipInfo(f"{name}.npy", date_time=ZIP_EPOCH), buffer.getvalue())
 
 
@@ -80,7 +80,7 @@ def load_npz(path) -> Dataset:
             label_names=archive["label_names"].tolist(),
             branch=archive["branch"].astype(int),
             q=archive["q"],
-            metadata=json.loads(str(archive["metadata"])),
+            metadata=json.loads(archive["metadata"].item()),
         )
 
 
