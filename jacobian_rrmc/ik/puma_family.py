@@ -197,17 +197,19 @@ def solve_ik(model, target_pose, q_min=None, q_max=None) -> IKSolutions:
     m = np.swapaxes(rot03, -1, -2) @ stage.wrist_frame[:, None, None, :3, :3]
     sin5_abs = np.hypot(m[..., 0, 2], m[..., 1, 2])
     cos5 = -(sign4 * sign5)[:, None, None] * m[..., 2, 2]
-    flip = np.array([1.0, -1.0])  # wrist 0: sin θ5 ≥ 0, wrist 1: sin θ5 < 0
-    theta5 = np.arctan2(flip * sin5_abs[..., None], cos5[..., None])  # (B, 2, 2, 2)
-    s5 = sign5[:, None, None, None] * flip
-    theta4 = np.arctan2(s5 * m[..., 1, 2][..., None], s5 * m[..., 0, 2][..., None])
+    # Wrist 0 (sin θ5 ≥ 0); the flipped wrist (θ4 + π, −θ5, θ6 + π) gives the same rotation for α4, α5 = ±π/2.
+    theta5 = np.arctan2(sin5_abs, cos5)  # (B, 2, 2)
+    s5 = sign5[:, None, None]
+    theta4 = np.arctan2(s5 * m[..., 1, 2], s5 * m[..., 0, 2])
     theta6 = _wrist_roll(theta4, theta5, alpha[:, 3], alpha[:, 4], m[..., :, 0])
+    wrist = np.stack([theta4, theta5, theta6], axis=-1)  # (B, 2, 2, 3)
+    flipped = _wrap(wrist + np.array([np.pi, 0.0, np.pi]))
+    flipped[..., 1] = -theta5
 
     q = np.empty((n_batch, 2, 2, 2, 6))
     q[..., :3] = _wrap(arm_q)[:, :, :, None, :]
-    q[..., 3] = theta4
-    q[..., 4] = theta5
-    q[..., 5] = theta6
+    q[..., 0, 3:] = wrist
+    q[..., 1, 3:] = flipped
     q = q.reshape(n_batch, BRANCHES, 6)
     if np.any(offset[:, 3:]):
         q[..., 3:] = _wrap(q[..., 3:] - offset[:, None, 3:])
@@ -260,13 +262,13 @@ def _arm_rotation(params: DHParameters, arm_q: np.ndarray) -> np.ndarray:
 def _wrist_roll(theta4, theta5, alpha4, alpha5, m_col0) -> np.ndarray:
     """θ6 from the residual rotation N = (Rz(θ4)Rx(α4)·Rz(θ5)Rx(α5))ᵀ·M: atan2(N10, N00).
 
-    θ4, θ5 have shape (B, 2, 2, 2); α4, α5 (P,); m_col0 = M[:, 0], shape (B, 2, 2, 3).
+    θ4, θ5 have shape (B, 2, 2); α4, α5 (P,); m_col0 = M[:, 0], shape (B, 2, 2, 3).
     Only the first column of M is needed, so the products are written out elementwise.
     """
     c4, s4, c5, s5 = np.cos(theta4), np.sin(theta4), np.cos(theta5), np.sin(theta5)
-    ca4, sa4 = (f(alpha4)[:, None, None, None] for f in (np.cos, np.sin))
-    ca5, sa5 = (f(alpha5)[:, None, None, None] for f in (np.cos, np.sin))
-    mx, my, mz = (m_col0[..., i][..., None] for i in range(3))
+    ca4, sa4 = (f(alpha4)[:, None, None] for f in (np.cos, np.sin))
+    ca5, sa5 = (f(alpha5)[:, None, None] for f in (np.cos, np.sin))
+    mx, my, mz = (m_col0[..., i] for i in range(3))
     # Columns of Rz(θ4)Rx(α4): e0 = (c4, s4, 0), e1 = (−s4 ca4, c4 ca4, sa4), e2 = (s4 sa4, −c4 sa4, ca4).
     dot0 = c4 * mx + s4 * my
     dot1 = -s4 * ca4 * mx + c4 * ca4 * my + sa4 * mz
