@@ -160,3 +160,15 @@ def test_scale_is_continuous_in_the_metric(puma):
     steps = np.abs(np.diff(speeds))
     assert speeds[0] == pytest.approx(0.5) and speeds[-1] == 0.0
     assert steps.max() < 0.02  # largest step: the final 1 % halt, or the slope of the damper
+
+
+def test_huge_command_near_singularity_is_scaled_not_halted(puma):
+    """Inside the zone a 1e6-times oversized approach is first cut to the velocity limits, then decelerated."""
+    q = puma.configuration("qn")
+    q[4] = 0.09
+    approach = jacobian_world(puma, q) @ np.array([0, 0, 0, 0, -0.3, 0])
+    modest = run_cycle(make_controller(puma), q, approach, 0.0)
+    huge = run_cycle(make_controller(puma), q, 1e6 * approach, 0.0)
+    assert modest.state is huge.state is State.DECELERATING_SINGULARITY
+    assert 0.0 < huge.joint_velocity[4] * -1 <= puma.qd_max[4]
+    assert abs(huge.joint_velocity[4]) > abs(modest.joint_velocity[4])

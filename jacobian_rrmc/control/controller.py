@@ -10,7 +10,7 @@ Per cycle (`update`):
 3. Express the twist in the base frame (`twist_in_base_frame`), add the drift correction toward
    the integrated reference pose (`ReferencePoseTracker`).
 4. Damped least squares (`solve_damped`, λ from σ_min) → candidate q̇₀.
-5. One uniform scale k = min(velocity limits, position limits, singularity guard) keeps the hand's
+5. One uniform scale k = min(velocity limits, position limits) · singularity guard keeps the hand's
    direction; q̇ = k·q̇₀. The reference advances by k·(achievable part of ν)·dt, or is reset when k = 0.
 
 Everything is SI: rad, m, s; twists [vx vy vz ωx ωy ωz] about the tool point.
@@ -122,6 +122,7 @@ class ResolvedRateController:
         self._last_command[:] = 0.0
         self.drift.reset()
         self.ramp.cancel()
+        self.singularity.reset()
 
     # Cycle ------------------------------------------------------------------------------------
 
@@ -154,11 +155,13 @@ class ResolvedRateController:
 
         k_velocity = velocity_limit_scale(q_dot, self.qd_limit)
         k_limits = self.position_limits.scale(self._q, q_dot)
+        q_dot *= min(k_velocity, k_limits)
+        # The singularity guard judges the command the limits allow, so a huge twist is not halted for its size.
         proximity = self.singularity.proximity(sigma)
         k_singularity, approaching = self.singularity.scale(self._q, q_dot, proximity)
-        scale = min(k_velocity, k_limits, k_singularity)
-        q_dot *= scale
-        state, message = self._motion_state(scale, k_limits, k_singularity, approaching)
+        q_dot *= k_singularity
+        scale = min(k_velocity, k_limits) * k_singularity
+        state, message = self._motion_state(k_velocity, k_limits, k_singularity, approaching)
 
         if not np.isfinite(q_dot).all():  # defensive: never publish NaN
             return self._stop(
@@ -225,14 +228,15 @@ class ResolvedRateController:
         return self._output(self._q_dot, state, message, sigma, fell_back, 0.0)
 
     @staticmethod
-    def _motion_state(scale, k_limits, k_singularity, approaching) -> tuple[ControllerState, str]:
-        """Name the factor that bound the scale (velocity limits alone are normal operation: OK)."""
+    def _motion_state(k_velocity, k_limits, k_singularity, approaching) -> tuple[ControllerState, str]:
+        """Name the restriction that bound the command (velocity limits alone are normal operation: OK)."""
         if approaching and k_singularity == 0.0:
-            return State.HALTED_SINGULARITY, "motion toward the singularity halted at the hard threshold"
-        if scale < 1.0 and k_singularity == scale:
-            return State.DECELERATING_SINGULARITY, f"slowed near a singularity (scale {scale:.3f})"
-        if scale < 1.0 and k_limits == scale:
-            return State.JOINT_LIMIT, f"slowed by a joint position limit (scale {scale:.3f})"
+            return State.HALTED_SINGULARITY, "motion toward the singularity halted before the hard threshold"
+        limit_binds = k_limits < k_velocity
+        if k_singularity < 1.0 and (not limit_binds or k_singularity * k_velocity <= k_limits):
+            return State.DECELERATING_SINGULARITY, f"slowed near a singularity (scale {k_singularity:.3f})"
+        if limit_binds:
+            return State.JOINT_LIMIT, f"slowed by a joint position limit (scale {k_limits:.3f})"
         return State.OK, ""
 
     def _output(self, q_dot, state, message, sigma, fell_back, scale) -> ControlOutput:

@@ -18,8 +18,10 @@ In the spirit of MoveIt Servo, with three changes:
    tends to 1 exponentially and cannot cross it in one period (when ξ·period < 1). Once the
    approach scale falls below `HALT_SCALE` (1 % of the command) approaching motion is stopped —
    a step of at most 1 % of the commanded speed — so the arm halts before the hard threshold
-   instead of creeping; at p ≥ 1 approaching motion is stopped as well. Leaving motion keeps
-   scale k_leave (≥ L) everywhere, so approaching is always slower than leaving.
+   instead of creeping; at p ≥ 1 approaching motion is stopped as well. A halt holds while the
+   command still approaches (small changes such as the drift correction vanishing cannot restart
+   it: no stop-go chatter). Leaving motion keeps scale k_leave (≥ L) everywhere, so approaching is
+   always slower than leaving.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from jacobian_rrmc.jacobians import JacobianSource
 PROBE_STEP = 1e-3  # rad (m) joint-space step used to predict the metric's change
 CONDITION_NUMBER_CAP = 1e12  # keeps κ finite at an exact singularity
 HALT_SCALE = 0.01  # an approach slower than this fraction of the command is stopped outright
+HALT_HYSTERESIS = 0.01  # a halt holds until p falls this far below where it began (or the command turns)
 
 
 class SingularityGuard:
@@ -45,6 +48,11 @@ class SingularityGuard:
         self.leaving_scale = config.leaving_singularity_scale
         self.approach_gain = config.singularity_approach_gain
         self._probe = None
+        self._halted_at: float | None = None
+
+    def reset(self) -> None:
+        """Forget a halt in progress."""
+        self._halted_at = None
 
     def proximity(self, sigma: np.ndarray) -> float:
         """p from the singular values of J0 (descending): ≤ 0 far away, 1 at the hard threshold, unbounded above."""
@@ -56,6 +64,7 @@ class SingularityGuard:
     def scale(self, q: np.ndarray, q_dot: np.ndarray, proximity: float) -> tuple[float, bool]:
         """(k, approaching): the uniform scale for the candidate q̇ at q, and whether it moves toward p = 1."""
         if proximity <= 0.0:
+            self._halted_at = None
             return 1.0, False
         speed = float(np.linalg.norm(q_dot))
         if speed == 0.0:
@@ -69,9 +78,14 @@ class SingularityGuard:
         rate = (self.proximity(sigma_ahead) - proximity) / PROBE_STEP * speed
         k_leave = 1.0 - min(proximity, 1.0) * (1.0 - self.leaving_scale)
         if not rate > 0.0:  # leaving, tangent, or a non-finite probe (then the caller's checks stop the arm)
+            self._halted_at = None
             return k_leave, False
-        if proximity >= 1.0:
+        if self._halted_at is not None and proximity >= self._halted_at - HALT_HYSTERESIS:
             return 0.0, True
         margin = self.approach_gain * (1.0 - proximity)
-        k_approach = k_leave * margin / (margin + proximity * rate)
-        return (k_approach if k_approach >= HALT_SCALE else 0.0), True
+        k_approach = k_leave * margin / (margin + proximity * rate) if proximity < 1.0 else 0.0
+        if k_approach < HALT_SCALE:
+            self._halted_at = proximity
+            return 0.0, True
+        self._halted_at = None
+        return k_approach, True
