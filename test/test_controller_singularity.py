@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 from controller_support import PERIOD, make_controller, run_cycle
 
-from jacobian_rrmc.control import ControllerConfig, ControllerState
+from jacobian_rrmc.control import ControllerConfig, ControllerState, ResolvedRateController
+from jacobian_rrmc.jacobians import AnalyticJacobian
 from jacobian_rrmc.kinematics import forward_kinematics, jacobian_world, singular_values
 from jacobian_rrmc.robots import load_robot
 
@@ -172,3 +173,24 @@ def test_huge_command_near_singularity_is_scaled_not_halted(puma):
     assert modest.state is huge.state is State.DECELERATING_SINGULARITY
     assert 0.0 < huge.joint_velocity[4] * -1 <= puma.qd_max[4]
     assert abs(huge.joint_velocity[4]) > abs(modest.joint_velocity[4])
+
+
+class ProbeBreaksSource(AnalyticJacobian):
+    """Returns NaN on every second evaluation, i.e. on the guard's look-ahead probe."""
+
+    calls = 0
+
+    def evaluate(self, q):
+        estimate = super().evaluate(q)
+        self.calls += 1
+        if self.calls % 2 == 0:
+            estimate.jacobian_world = np.full_like(estimate.jacobian_world, np.nan)
+        return estimate
+
+
+def test_unknown_direction_near_singularity_stops(puma):
+    q = puma.configuration("qn")
+    q[4] = 0.06
+    controller = ResolvedRateController(puma, ProbeBreaksSource(puma), ControllerConfig())
+    out = run_cycle(controller, q, jacobian_world(puma, q) @ np.array([0, 0, 0, 0, 0.3, 0]), 0.0)
+    assert out.state is State.HALTED_SINGULARITY and not np.any(out.joint_velocity)

@@ -206,3 +206,10 @@ def test_random_input_stream_never_emits_nan(puma, rng):
         out = controller.update(t)
         assert np.all(np.isfinite(out.joint_velocity))
         assert np.all(np.abs(out.joint_velocity) <= puma.qd_max * (1 + 1e-12))
+
+
+def test_non_finite_update_time_is_rejected(puma):
+    controller, _, _ = moving_controller(puma)
+    for now in (np.nan, np.inf):
+        with pytest.raises(ValueError, match="finite"):
+            controller.update(now)

@@ -127,8 +127,13 @@ class ResolvedRateController:
     # Cycle ------------------------------------------------------------------------------------
 
     def update(self, now: float) -> ControlOutput:
-        """Run one control cycle at time `now` (s) and return the command and state."""
+        """Run one control cycle at time `now` (s) and return the command and state.
+
+        Raises ValueError if `now` is not finite (no state changes then).
+        """
         now = float(now)
+        if not np.isfinite(now):
+            raise ValueError(f"update time must be finite, got {now}")
         dt = self._time_step(now)
         problem = self._joint_state_problem(now)
         if problem:

@@ -74,10 +74,12 @@ class SingularityGuard:
         np.multiply(q_dot, PROBE_STEP / speed, out=self._probe)
         self._probe += q
         probe_jacobian = self.source.evaluate(self._probe).jacobian_world
+        if not np.isfinite(probe_jacobian).all():  # direction unknown: stop, as an unsure controller must
+            return 0.0, True
         sigma_ahead = np.linalg.svd(probe_jacobian, compute_uv=False)
         rate = (self.proximity(sigma_ahead) - proximity) / PROBE_STEP * speed
         k_leave = 1.0 - min(proximity, 1.0) * (1.0 - self.leaving_scale)
-        if not rate > 0.0:  # leaving, tangent, or a non-finite probe (then the caller's checks stop the arm)
+        if not rate > 0.0:  # leaving or tangent
             self._halted_at = None
             return k_leave, False
         if self._halted_at is not None and proximity >= self._halted_at - HALT_HYSTERESIS:
