@@ -76,11 +76,12 @@ class ControllerConfig:
         for f in fields(self):
             _check_field(f, getattr(self, f.name))
         _check_singularity_thresholds(self)
-        if self.drift_gain >= self.control_rate:
-            raise ValueError(
-                f"drift_gain ({self.drift_gain} 1/s) must be below control_rate ({self.control_rate} Hz) "
-                "or the correction overshoots each cycle"
-            )
+        for gain in ("drift_gain", "singularity_approach_gain"):
+            if getattr(self, gain) >= self.control_rate:
+                raise ValueError(
+                    f"{gain} ({getattr(self, gain)} 1/s) must be below control_rate ({self.control_rate} Hz) "
+                    "or it overshoots within one cycle"
+                )
 
     @property
     def period(self) -> float:

@@ -7,7 +7,7 @@ In the spirit of MoveIt Servo, with three changes:
    manipulability ∏σ falling). Nothing happens for p ≤ 0.
 2. *Direction* is predicted, not guessed from the sign of a singular vector (which is ambiguous
    and ignores the other small singular values): the source is evaluated one small joint step
-   h along the candidate q̇, giving the rate ṗ at which the full command would move p.
+   h along the candidate q̇ (already cut to the joint limits), giving the rate ṗ at which it would move p.
 3. *Scale* is continuous in p and in ṗ, so neither crossing a threshold nor turning the command
    makes the velocity jump:
 
