@@ -46,6 +46,9 @@ def achievable_twist(
     Equals ν far from singularities (λ = 0, rank 6); loses the damped components near one and the
     unreachable components of a deficient arm (N < 6).
     """
+    if damping == 0.0 and u.shape[1] == 6 and sigma[-1] > 0.0:  # full rank, undamped: J·J⁺ = I
+        out[:] = twist
+        return out
     denominator = sigma * sigma + damping * damping
     gains = np.divide(sigma * sigma, denominator, out=np.zeros_like(sigma), where=denominator > 0.0)
     return np.dot(u, gains * (u.T @ twist), out=out)

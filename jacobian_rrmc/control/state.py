@@ -13,7 +13,7 @@ class ControllerState(enum.Enum):
 
     OK = "ok"
     DECELERATING_SINGULARITY = "decelerating_singularity"  # slowed between the singularity thresholds
-    HALTED_SINGULARITY = "halted_singularity"  # motion toward the singularity stopped at the hard threshold
+    HALTED_SINGULARITY = "halted_singularity"  # motion toward the singularity stopped (before the hard threshold)
     JOINT_LIMIT = "joint_limit"  # a joint near a position limit is slowing or stopping the command
     STALE_TWIST = "stale_twist"  # no twist within twist_timeout: ramping to zero / stopped
     STALE_JOINT_STATE = "stale_joint_state"  # joint states missing or older than joint_state_timeout
