@@ -147,6 +147,13 @@ def test_fixed_robot_sets():
     )
 
 
+@pytest.mark.parametrize("kind", ["conf", "conf_dyna", "jacob0", "robot_jacob0:sixi2", "robot_conf:puma560"])
+def test_empty_sets_have_the_right_columns(kind):
+    data = generate(kind, 0, seed=0)
+    assert len(data) == 0 and data.features.shape[1] == len(data.feature_names)
+    assert data.labels.shape[1] == len(data.label_names) and data.q.shape == (0, 6)
+
+
 def test_npz_round_trip(tmp_path):
     data = generate("jacob0", 500, seed=9)
     save_npz(data, tmp_path / "d.npz")

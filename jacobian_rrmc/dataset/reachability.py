@@ -97,7 +97,7 @@ def draw_reachable(rng: np.random.Generator, count: int, sample_arms: ArmSampler
     """
     kept = []
     need = count
-    while need > 0:
+    while not kept or need > 0:  # at least one round, so even count = 0 gives arrays of the right width
         n_candidates = max(ROUND_MINIMUM, int(need / ROUND_HIT_RATE_GUESS))
         arms, arm_features = sample_arms(rng, n_candidates)
         poses, pose_f = sample_poses(rng, n_candidates)
