@@ -68,7 +68,7 @@ BAD_INPUT = {
     "wrong number of joints": (["--robot", "puma560", "--q", "0,0,0,0,0"], "puma560 has 6 joints, got 5 values"),
     "not a number": (["--robot", "puma560", "--q", "0,0,x,0,0,0"], "'x' is not a number"),
     "not finite": (["--robot", "puma560", "--q", "0,0,nan,0,0,0"], "values must be finite"),
-    "unknown method": (["--robot", "puma560", "--q", "qz", "--method", "learned"], "invalid choice: 'learned'"),
+    "unknown method": (["--robot", "puma560", "--q", "qz", "--method", "numeric"], "invalid choice: 'numeric'"),
     "missing --q": (["--robot", "puma560"], "the following arguments are required: --q"),
 }
 

@@ -70,7 +70,7 @@ def test_m3_reach_and_branch_features():
     shoulder = np.sqrt(0.14 - 0.01)
     np.testing.assert_allclose(features[10:16], [norm, np.sqrt(0.13) - 0.1, shoulder, forearm,
                                                  0.4 + forearm - shoulder, shoulder - abs(0.4 - forearm)])  # fmt: skip
-    np.testing.assert_array_equal(features[19:], np.eye(8)[5])
+    np.testing.assert_array_equal(features[20:], np.eye(8)[5])
     with pytest.raises(ValueError, match="branch"):
         encoding(torch.as_tensor(raw))
 

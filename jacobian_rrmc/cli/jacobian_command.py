@@ -6,10 +6,11 @@ import json
 
 import numpy as np
 
+from jacobian_rrmc.cli.main import UsageError
 from jacobian_rrmc.cli.parsing import joint_vector, robot_argument
-from jacobian_rrmc.kinematics import finite_difference_jacobian, pose_and_jacobian
+from jacobian_rrmc.kinematics import finite_difference_jacobian, pose_and_jacobian, world_to_end_effector
 
-METHODS = ("analytic", "fd")
+METHODS = ("analytic", "fd", "learned")
 
 
 def register(subparsers) -> None:
@@ -17,7 +18,10 @@ def register(subparsers) -> None:
     parser.add_argument("--robot", required=True, help="catalogue name (e.g. puma560) or path to a robot YAML")
     parser.add_argument("--q", required=True, help="joint values Q1,...,QN (radians/metres) or a named pose")
     parser.add_argument("--deg", action="store_true", help="revolute joint values are in degrees")
-    parser.add_argument("--method", choices=METHODS, default="analytic", help="analytic or finite difference")
+    parser.add_argument(
+        "--method", choices=METHODS, default="analytic", help="analytic, finite difference, or learned (JacobianNet)"
+    )
+    parser.add_argument("--model", help="learned: ONNX model path (default: the packaged per-robot model)")
     parser.add_argument("--frame", choices=("world", "ee"), default="world", help="J0 (world) or Je (end effector)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.set_defaults(handler=run)
@@ -27,8 +31,11 @@ def compute(args) -> dict:
     """The answer as a dict: pose (4×4), jacobian (6×N), method, frame, plus extras."""
     robot = robot_argument(args.robot)
     q = joint_vector(args.q, robot, args.deg)
+    extras = {}
     if args.method == "fd":
         pose, jacobian = finite_difference_jacobian(robot, q, frame=args.frame)
+    elif args.method == "learned":
+        pose, jacobian, extras = _learned(robot, q, args.model, args.frame)
     else:
         pose, jacobian = pose_and_jacobian(robot, q, args.frame)
     return {
@@ -38,7 +45,23 @@ def compute(args) -> dict:
         "frame": args.frame,
         "pose": pose.tolist(),
         "jacobian": jacobian.tolist(),
+        **extras,
     }
+
+
+def _learned(robot, q, model_path, frame):
+    """The learned source's answer (net, or finite differences when its gate says no) and its gate values."""
+    from jacobian_rrmc.jacobians import LearnedModelError, make_jacobian_source
+
+    try:
+        source = make_jacobian_source("learned", robot, model_path=model_path)
+    except LearnedModelError as error:
+        raise UsageError(str(error)) from None
+    estimate = source.evaluate(q)
+    jacobian = estimate.jacobian_world
+    if frame == "ee":
+        jacobian = world_to_end_effector(estimate.pose, jacobian)
+    return estimate.pose, jacobian, {"confidence": estimate.confidence, "fell_back": estimate.fell_back}
 
 
 def run(args) -> int:
@@ -49,6 +72,8 @@ def run(args) -> int:
     rows = ["vx", "vy", "vz", "wx", "wy", "wz"]
     with np.printoptions(precision=6, suppress=True, linewidth=120):
         print(f"robot {result['robot']}  method {result['method']}  frame {result['frame']}")
+        if "confidence" in result:
+            print(f"confidence {result['confidence']:.4f}  fell_back {result['fell_back']}")
         print("q [rad/m] =", np.array(result["q"]))
         print("tool pose T (world frame, metres):")
         print(np.array(result["pose"]))

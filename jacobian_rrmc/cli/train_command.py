@@ -24,9 +24,7 @@ def register(subparsers) -> None:
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("--generate", type=int, metavar="N", help="generate N training samples (seeded)")
     source.add_argument("--data", metavar="DIR", help="dataset directory from `jacobian-rrmc generate` (M3 kinds)")
-    parser.add_argument(
-        "--out", required=True, help="output .onnx path (a .json sidecar and _training.png go next to it)"
-    )
+    parser.add_argument("--out", required=True, help="output .onnx path (a .json sidecar goes next to it)")
     parser.add_argument("--epochs", type=int, default=40)
     parser.add_argument("--pretrain", type=int, default=None, help="encoder+estimation epochs before the cycles")
     parser.add_argument("--batch-size", type=int, default=1024)
@@ -45,6 +43,7 @@ def register(subparsers) -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=1, help="torch CPU threads")
     parser.add_argument("--test-samples", type=int, default=20000, help="fresh samples for the reported metrics")
+    parser.add_argument("--plot", help="training-curve PNG (default: <out stem>_training.png next to the model)")
     parser.add_argument("--checkpoint", help="checkpoint path (default: <out>.ckpt)")
     parser.add_argument("--resume", action="store_true", help="continue from the checkpoint if it exists")
     parser.add_argument("--no-progress", action="store_true", help="no tqdm bar")
@@ -106,7 +105,7 @@ def run(args) -> int:
                                      args.test_samples)  # fmt: skip
     else:
         raise UsageError(f"--kind must be robot:<name>, {' or '.join(M3_KINDS)}; got {args.kind!r}")
-    plot = out.with_name(out.stem + "_training.png")
+    plot = Path(args.plot) if args.plot else out.with_name(out.stem + "_training.png")
     plot_training_curves(history, plot, f"{args.kind} ({config.optimiser})")
     print(json.dumps({"model": str(out), "plot": str(plot), "metrics": metadata["metrics"]}, indent=2))
     return 0

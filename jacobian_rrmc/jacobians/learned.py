@@ -1,12 +1,14 @@
-"""Learned source (placeholder until the JacobianNet ONNX model exists).
+"""Learned source: the per-robot JacobianNet (ONNX, onnxruntime) with a finite-difference fallback.
 
-The real source will run the JacobianNet estimation net and use its confidence head to decide,
-each cycle, whether to trust the estimate or fall back to finite differences. No trained model
-ships yet, so this placeholder never has a model:
+Each cycle: if q lies inside the net's training ranges (the joint limits) the net maps q → (J0,
+confidence); the estimate is used when confidence ≥ `confidence_threshold` and finite. Otherwise this
+cycle uses central finite differences and reports ``fell_back=True``. The pose always comes from
+forward kinematics (the net estimates only the Jacobian).
 
-- ``on_model_error="fail"``: construction raises `LearnedModelError` (refuse to run without the net);
-- ``on_model_error="fallback"``: every cycle uses finite differences with ``fell_back=True``, warns
-  once, and `status` says why.
+The model is checked once at construction (`JacobianNetRuntime`): missing, corrupt, or made for
+another robot / joint count → `LearnedModelError` with ``on_model_error="fail"``, or with
+``on_model_error="fallback"`` a one-time warning, `status` saying why, and finite differences every
+cycle. Without `model_path` the shipped ``models/<robot>_jacobian.onnx`` is used.
 """
 
 from __future__ import annotations
@@ -17,7 +19,10 @@ import numpy as np
 
 from jacobian_rrmc.jacobians.finite_difference import FiniteDifferenceJacobian
 from jacobian_rrmc.jacobians.source import JacobianEstimate, JacobianSource
+from jacobian_rrmc.kinematics import forward_kinematics
+from jacobian_rrmc.learn.runtime import JacobianNetRuntime, ModelFileError
 from jacobian_rrmc.robots import RobotModel
+from jacobian_rrmc.share import share_path
 
 ON_MODEL_ERROR = ("fail", "fallback")
 
@@ -26,8 +31,16 @@ class LearnedModelError(ValueError):
     """The learned model cannot be used and on_model_error is "fail"."""
 
 
+def shipped_model_path(robot_name: str) -> str:
+    """Where the package keeps the per-robot net of `robot_name` (the file may not exist)."""
+    try:
+        return str(share_path("models", f"{robot_name}_jacobian.onnx"))
+    except FileNotFoundError:
+        return f"models/{robot_name}_jacobian.onnx"
+
+
 class LearnedJacobian(JacobianSource):
-    """JacobianNet source; for now always the finite-difference fallback (see module docstring)."""
+    """JacobianNet source with a confidence/range gate and finite-difference fallback (see module docstring)."""
 
     name = "learned"
 
@@ -44,21 +57,37 @@ class LearnedJacobian(JacobianSource):
             raise ValueError(f"on_model_error must be one of {ON_MODEL_ERROR}, got {on_model_error!r}")
         if not 0.0 <= confidence_threshold <= 1.0:
             raise ValueError(f"confidence_threshold must be in [0, 1], got {confidence_threshold}")
-        self.model_path = model_path or ""
+        self.robot = robot
+        self.model_path = model_path or shipped_model_path(robot.name)
         self.confidence_threshold = float(confidence_threshold)
-        self.status = (
-            f"learned Jacobian model unavailable (model_path={self.model_path!r}: JacobianNet inference is not "
-            "implemented yet); using finite differences"
-        )
-        if on_model_error == "fail":
-            raise LearnedModelError(f"{self.status}; set on_model_error: fallback to run on finite differences")
         self._fallback = FiniteDifferenceJacobian(robot, fd_step)
-        self._warned = False
+        self._runtime: JacobianNetRuntime | None = None
+        try:
+            self._runtime = JacobianNetRuntime(self.model_path, robot=robot.name, n_joints=robot.n_joints, kind="robot")
+            self.status = f"ok: {self.model_path}"
+        except ModelFileError as error:
+            self.status = f"learned Jacobian model unusable ({error}); using finite differences"
+            if on_model_error == "fail":
+                raise LearnedModelError(f"{error}; set on_model_error: fallback to run on finite differences") from None
+            warnings.warn(self.status, RuntimeWarning, stacklevel=2)
 
     def evaluate(self, q: np.ndarray) -> JacobianEstimate:
-        if not self._warned:
-            warnings.warn(self.status, RuntimeWarning, stacklevel=2)
-            self._warned = True
+        q = np.asarray(q, dtype=float)
+        runtime = self._runtime
+        if runtime is None or not runtime.inside_training_ranges(q):
+            return self._fall_back(q, 0.0)
+        try:
+            jacobian, confidence = runtime.predict_one(q)
+        except Exception as error:  # never let inference crash the control loop
+            self.status = f"inference failed ({error}); using finite differences"
+            return self._fall_back(q, 0.0)
+        value = float(confidence[0])
+        if value < self.confidence_threshold or not np.all(np.isfinite(jacobian)):
+            return self._fall_back(q, value)
+        return JacobianEstimate(forward_kinematics(self.robot, q), jacobian[0].astype(float), False, value)
+
+    def _fall_back(self, q: np.ndarray, confidence: float) -> JacobianEstimate:
         estimate = self._fallback.evaluate(q)
         estimate.fell_back = True
+        estimate.confidence = confidence
         return estimate

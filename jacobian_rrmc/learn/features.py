@@ -68,7 +68,7 @@ class M3Encoding(nn.Module):
             raise ValueError(f"rotation must be 'matrix' or 'euler', got {rotation!r}")
         self.rotation, self.reach, self.branch = rotation, reach, branch
         self.out_features = (
-            4 + 3 + (9 if rotation == "matrix" else 3) + (9 if reach else 0) + (BRANCHES if branch else 0)
+            4 + 3 + (9 if rotation == "matrix" else 3) + (10 if reach else 0) + (BRANCHES if branch else 0)
         )
 
     def forward(self, raw: torch.Tensor, branch: torch.Tensor | None = None) -> torch.Tensor:
@@ -89,14 +89,16 @@ class M3Encoding(nn.Module):
             forearm = torch.sqrt(a3**2 + d4**2)
             # |det J| of this family factors as a2 · elbow(shoulder distance) · arm-plane radius · |sin q5|;
             # the first three factors depend on the position only and are given (clamped at 0 where
-            # out of reach). The wrist factor max|sin q5| over the branches is left to the net.
+            # out of reach), plus the log of their product, which makes the manipulability cutoff an
+            # additive boundary. The wrist factor max|sin q5| over the branches is left to the net.
             cos_elbow = (shoulder**2 - a2**2 - forearm**2) / torch.clamp(2 * a2, min=1e-6)
             elbow = torch.sqrt(torch.clamp(forearm**2 - cos_elbow**2, min=0.0))
             plane_radius = torch.sqrt(torch.clamp(radius_sq - d3**2, min=0.0))
             parts.append(
                 torch.stack(
                     [norm, torch.sqrt(radius_sq) - d3, shoulder, forearm, a2 + forearm - shoulder,
-                     shoulder - torch.abs(a2 - forearm), elbow, plane_radius, a2 * elbow * plane_radius],
+                     shoulder - torch.abs(a2 - forearm), elbow, plane_radius, a2 * elbow * plane_radius,
+                     torch.log(a2 * elbow * plane_radius + 1e-4)],
                     dim=1,
                 )
             )  # fmt: skip
