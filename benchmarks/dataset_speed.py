@@ -7,8 +7,11 @@ pose is reachable with manipulability > 0.03, and the label is the world-frame J
   joint_limits=False, q0 = 0), confirm with `fkine`, then `jacob0` and the Yoshikawa measure.
   Numerical IK labels differently near singularities and can miss solutions; this measures speed.
 
+With --full-run it also times the whole paper-size set (Table I: 16 CSV files + npz copies,
+`jacobian-rrmc generate --workers 2`) in a temporary directory, which it deletes afterwards.
+
 Usage:
-    PYTHONPATH=. python benchmarks/dataset_speed.py [--samples 200000] [--rtb-samples 100] [--out FILE]
+    PYTHONPATH=. python benchmarks/dataset_speed.py [--samples 200000] [--rtb-samples 100] [--full-run] [--out FILE]
 """
 
 from __future__ import annotations
@@ -17,14 +20,17 @@ import argparse
 import os
 import platform
 import shlex
+import shutil
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 import roboticstoolbox as rtb
 
-from jacobian_rrmc.dataset import generate, generate_many, random_kinematic_arms, random_poses
+from jacobian_rrmc.dataset import PAPER_SIZES, generate, generate_many, random_kinematic_arms, random_poses
 from jacobian_rrmc.dataset.reachability import MANIPULABILITY_CUTOFF
 from jacobian_rrmc.ik import solve_ik
 from jacobian_rrmc.robots import m3_parameters, random_m3_parameters
@@ -75,11 +81,36 @@ def time_rtb(samples: int, seed: int) -> tuple[float, float, int]:
     return time.perf_counter() - start, time.process_time() - cpu, candidates
 
 
+def time_full_run() -> tuple[float, int, str]:
+    """(wall seconds, bytes written, command) of the paper-size `generate --workers 2` run."""
+    out = Path(tempfile.mkdtemp(prefix="m3_full_"))
+    command = [
+        sys.executable,
+        "-m",
+        "jacobian_rrmc.cli.main",
+        "generate",
+        "--out",
+        str(out),
+        "--workers",
+        "2",
+        "--quiet",
+    ]
+    try:
+        start = time.perf_counter()
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+        seconds = time.perf_counter() - start
+        size = sum(f.stat().st_size for f in out.iterdir())
+    finally:
+        shutil.rmtree(out)
+    return seconds, size, "jacobian-rrmc generate --out DIR --workers 2"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--samples", type=int, default=200_000, help="jacob0 samples for our generator")
     parser.add_argument("--rtb-samples", type=int, default=100, help="jacob0 samples for the RTB labeller")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--full-run", action="store_true", help="also time the full paper-size CLI run")
     parser.add_argument("--out", type=Path, help="also write the results as Markdown to this file")
     args = parser.parse_args()
 
@@ -89,6 +120,7 @@ def main() -> int:
     ik = time_ik(ik_batch, args.seed)
     parallel = time_ours_parallel(args.samples, args.seed, workers=2)
     rtb_seconds, rtb_cpu, rtb_candidates = time_rtb(args.rtb_samples, args.seed)
+    full = time_full_run() if args.full_run else None
     load_after = os.getloadavg()[0]
 
     def row(name, samples, wall, cpu):
@@ -119,6 +151,13 @@ def main() -> int:
         f"Closed-form IK alone (all 8 branches, one M3 arm per pose): {ik_batch} poses in {ik:.3f} s wall = "
         f"{ik_batch / ik:,.0f} poses/s.",
     ]
+    if full:
+        seconds, size, full_command = full
+        rows = sum(PAPER_SIZES[kind][0] + PAPER_SIZES[kind][1] for kind in PAPER_SIZES)
+        lines.append(
+            f"Full paper-size set (`{full_command}`: {rows:,} samples, 16 CSV files + 8 npz + metadata, "
+            f"{size / 1e9:.2f} GB): {seconds:.1f} s wall."
+        )
     text = "\n".join(lines) + "\n"
     print(text)
     if args.out:
