@@ -13,6 +13,7 @@ from scipy.spatial.transform import Rotation
 
 from jacobian_rrmc.ik import BRANCHES, arm_reach, branch_of, is_puma_family, solve_ik
 from jacobian_rrmc.kinematics import DHParameters, forward_kinematics, jacobian_world, manipulability
+from jacobian_rrmc.kinematics.forward import dh_parameters
 from jacobian_rrmc.robots import load_robot, m3_arm, m3_parameters, random_m3_parameters
 
 N_POSES = 10_000
@@ -81,7 +82,7 @@ def singular(params, q):
 def test_every_branch_reaches_the_target_and_the_source_configuration_is_recovered(case):
     rng = np.random.default_rng(11)
     model = arm_cases(rng)[case]
-    params = m3_or_robot_params(model)
+    params = dh_parameters(model)
     q = rng.uniform(-np.pi, np.pi, (N_POSES, 6))
     target = forward_kinematics(model, q)
     solutions = solve_ik(model, target, q_min=np.full(6, -np.pi), q_max=np.full(6, np.pi))
@@ -104,23 +105,17 @@ def test_every_branch_reaches_the_target_and_the_source_configuration_is_recover
     assert (pairwise[regular][:, off_diagonal] > 1e-6).all()
 
 
-def m3_or_robot_params(model) -> DHParameters:
-    from jacobian_rrmc.kinematics.forward import dh_parameters
-
-    return dh_parameters(model)
-
-
 @pytest.mark.parametrize("case", ["m3", "puma560", "sixi2"])
 def test_closed_form_manipulability_equals_the_jacobian_measure(case):
     rng = np.random.default_rng(12)
     model = arm_cases(rng)[case]
-    params = m3_or_robot_params(model)
+    params = dh_parameters(model)
     count = 2000
     if params.n_arms > 1:
         model = DHParameters(*(v[:count] if v.shape[0] > 1 else v for v in vars(params).values()))
     q = rng.uniform(-np.pi, np.pi, (count, 6))
     solutions = solve_ik(model, forward_kinematics(model, q))
-    jacobian = jacobian_world(per_branch(m3_or_robot_params(model)), solutions.q.reshape(-1, 6))
+    jacobian = jacobian_world(per_branch(dh_parameters(model)), solutions.q.reshape(-1, 6))
     reference = manipulability(jacobian).reshape(count, BRANCHES)
     assert np.abs(solutions.manipulability - reference).max() < 1e-12
     reach, bound = arm_reach(model, forward_kinematics(model, q))
@@ -149,7 +144,7 @@ def test_solutions_are_fitted_into_the_joint_limits(rng):
     # The branch q came from is in the limits, with q itself up to 2π.
     branch = branch_of(puma, q)
     rows = np.arange(len(q))
-    regular = ~singular(m3_or_robot_params(puma), q)
+    regular = ~singular(dh_parameters(puma), q)
     assert solutions.within_limits[rows, branch][regular].all()
     assert (np.abs(wrap(solutions.q[rows, branch] - q)).max(axis=1)[regular] < RECOVER_TOL).all()
     # Values beyond ±180° are used when only they fit: joint 2 spans [-45°, 225°], joint 3 [-225°, 45°].

@@ -15,12 +15,16 @@ With w measured from the shoulder point (0, 0, d1) in DH frame 0 and σᵢ = sig
   and u = ±√(wx² + wy² − D²), v = σ1·wz;
 - elbow: joints 2 and 3 form a planar 2R arm with links a2 and L = √(a3² + d4²) at the elbow
   angle ψ = θ3 − β, β = atan2(σ3·d4, a3); ψ = ±2·atan2(√((a2+L)² − ρ²), √(ρ² − (a2−L)²)),
-  ρ² = u² + v² (half-angle form: exact at the reach boundary where acos loses precision);
+  ρ² = u² + v² (half-angle form: exact at the reach boundary where acos loses precision; both
+  radicands change sign together when a2 < 0);
 - wrist: M = R03ᵀ·R' = Rz(θ4)Rx(α4)·Rz(θ5)Rx(α5)·Rz(θ6); its third column is
   σ5·sin θ5·(cos θ4, sin θ4, 0) + (0, 0, −σ4σ5·cos θ5), which gives θ5 (two signs) and θ4;
   θ6 is read from the residual rotation (Rz(θ4)Rx(α4)Rz(θ5)Rx(α5))ᵀ·M, which stays exact at
   the wrist singularity sin θ5 = 0 (there θ4 = 0 is chosen and θ6 takes the whole rotation).
+  The flipped wrist (θ4 + π, −θ5, θ6 + π) gives the same M for any signs of α4, α5 = ±π/2.
 R03 comes from the kinematics core (forward kinematics of joints 1–3).
+Manipulability: at the wrist centre J is block triangular, so |det J| = |u|·|a2|·L·|sin ψ|·|sin θ5|
+(shoulder, elbow and wrist singularities), the same for both wrists of an arm branch.
 
 Branches. b = 4·shoulder + 2·elbow + wrist, 0…7, with
   shoulder 0 ("left"):  u ≥ 0, the wrist centre is in front of the shoulder along x1;
