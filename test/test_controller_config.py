@@ -36,7 +36,7 @@ def test_yaml_node_only_values_and_sim_section(repo_root):
     assert node["fd_step"] == pytest.approx(1e-5)
     assert node["confidence_threshold"] == pytest.approx(0.5)
     sim = document["sim_arm"]["ros__parameters"]
-    assert sim == {"robot": "puma560", "rate": 1000.0, "noise_std": 0.0, "latency": 0.0, "initial_configuration": "qn"}
+    assert sim == {"robot": "puma560", "rate": 1000.0, "noise_std": 0.0, "latency": 0.0, "initial_configuration": ""}
 
 
 def test_from_mapping_accepts_ints_for_floats():
