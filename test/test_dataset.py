@@ -202,6 +202,7 @@ def test_cli_writes_the_paper_files_identically_for_any_worker_count(tmp_path, c
         (["--robots", "fanuc_am120ib_10l"], "not a PUMA-family arm"),
         (["--workers", "0"], "--workers must be >= 1"),
         (["--scale", "-1"], "--scale must be"),
+        (["--seed", "-3"], "--seed must be >= 0"),
     ],
 )
 def test_cli_rejects_bad_arguments_before_any_work(tmp_path, capsys, extra, message):

@@ -84,3 +84,43 @@ def test_m3_position_factors_times_sin_q5_give_the_manipulability():
     features = M3Encoding(reach=True)(torch.as_tensor(raw_rows(data))).numpy()
     determinant = np.abs(np.linalg.det(data.labels.reshape(-1, 6, 6)))
     np.testing.assert_allclose(features[:, 24] * np.abs(np.sin(data.q[:, 4])), determinant, rtol=1e-9, atol=1e-12)
+
+
+def test_azimuth_frame_jacobian_is_invariant_to_turning_the_target_about_z0(rng):
+    """Turn an IK solution's joint 1 by α: the pose turns about z0, J0 turns with it, J in the azimuth frame stays."""
+    from jacobian_rrmc.dataset import generate, pose_features
+    from jacobian_rrmc.kinematics import pose_and_jacobian
+    from jacobian_rrmc.learn.features import AzimuthRotation
+    from jacobian_rrmc.learn.m3_task import azimuth_frame_targets, raw_rows
+    from jacobian_rrmc.robots import m3_parameters
+
+    data = generate("jacob0", 200, seed=4)
+    raw = raw_rows(data)
+    arms = m3_parameters(raw[:, 2], raw[:, 3], raw[:, 7], raw[:, 8])
+    turned_q = data.q.copy()
+    turned_q[:, 0] += rng.uniform(-np.pi, np.pi, len(raw))
+    turned_pose, turned_jacobian = pose_and_jacobian(arms, turned_q)
+    turned_raw = raw.copy()
+    turned_raw[:, 18:24] = pose_features(turned_pose)
+    original = azimuth_frame_targets(raw, data.labels)
+    turned = azimuth_frame_targets(turned_raw, turned_jacobian.reshape(len(raw), -1))
+    np.testing.assert_allclose(turned, original, atol=1e-9)
+    back = AzimuthRotation()(torch.as_tensor(raw), torch.as_tensor(original).reshape(-1, 6, 6)).numpy()
+    np.testing.assert_allclose(back.reshape(len(raw), -1), data.labels, atol=1e-12)
+
+
+def test_azimuth_encoding_is_invariant_to_turning_the_target(rng):
+    raw = np.zeros((50, 24))
+    raw[:, [2, 3, 7, 8]] = rng.uniform(0, 0.5, (50, 4))
+    raw[:, 18:21] = rng.uniform(-0.4, 0.4, (50, 3))
+    raw[:, 21:24] = rng.uniform(0, 2 * np.pi, (50, 3))
+    from jacobian_rrmc.dataset import pose_features, poses_from_features
+
+    turn = np.eye(4)
+    turn[:3, :3] = rot_z(0.7)
+    turned = raw.copy()
+    turned[:, 18:24] = pose_features(turn @ poses_from_features(raw[:, 18:24]))
+    encoding = M3Encoding(reach=True, azimuth=True)
+    a, b = encoding(torch.as_tensor(raw)).numpy(), encoding(torch.as_tensor(turned)).numpy()
+    assert a.shape == (50, encoding.out_features)
+    np.testing.assert_allclose(a, b, atol=1e-9)

@@ -51,6 +51,8 @@ def plan(args) -> list[tuple[str, dict[str, int]]]:
     """[(kind, {"train": n, "test": m})] for every dataset to write; UsageError on bad input."""
     if not (args.scale >= 0.0 and np.isfinite(args.scale)):
         raise UsageError(f"--scale must be a finite number >= 0, got {args.scale}")
+    if args.seed < 0:
+        raise UsageError(f"--seed must be >= 0, got {args.seed}")
     if args.workers < 1:
         raise UsageError(f"--workers must be >= 1, got {args.workers}")
     kinds = [k for k in args.kinds.split(",") if k]

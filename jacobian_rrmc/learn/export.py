@@ -21,7 +21,6 @@ import onnx
 import torch
 from torch import nn
 
-from jacobian_rrmc.learn.features import BaseRotation
 from jacobian_rrmc.learn.model import JacobianNet
 from jacobian_rrmc.learn.scaling import Scaling
 
@@ -33,9 +32,10 @@ class DeployedJacobianNet(nn.Module):
     """Raw SI inputs → (jacobian (B, 6, N), confidence (B,)), see module docstring."""
 
     def __init__(self, encoding: nn.Module, net: JacobianNet, scaling: Scaling, n_joints: int,
-                 base_rotation: BaseRotation | None = None):  # fmt: skip
+                 output_frame: nn.Module | None = None):  # fmt: skip
+        """`output_frame(raw, J)` maps the net's Jacobian frame to the world frame (exact rotation), if any."""
         super().__init__()
-        self.encoding, self.net, self.base_rotation, self.n_joints = encoding, net, base_rotation, n_joints
+        self.encoding, self.net, self.output_frame, self.n_joints = encoding, net, output_frame, n_joints
         as_buffer = lambda a: torch.as_tensor(np.asarray(a), dtype=torch.float32)  # noqa: E731
         self.register_buffer("feature_mean", as_buffer(scaling.feature_mean))
         self.register_buffer("feature_std", as_buffer(scaling.feature_std))
@@ -46,8 +46,8 @@ class DeployedJacobianNet(nn.Module):
         encoded = self.encoding(raw) if branch is None else self.encoding(raw, branch)
         logit, scaled = self.net((encoded - self.feature_mean) / self.feature_std)
         jacobian = (scaled * self.target_gain + self.target_centre).reshape(-1, 6, self.n_joints)
-        if self.base_rotation is not None:
-            jacobian = self.base_rotation(raw, jacobian)
+        if self.output_frame is not None:
+            jacobian = self.output_frame(raw, jacobian)
         return jacobian, torch.sigmoid(logit)
 
 

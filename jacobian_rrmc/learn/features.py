@@ -12,6 +12,7 @@ starts with it, so the runtime feeds raw joint angles or raw M3 feature rows.
   matrix of Rx(o1)·Ry(o2)·Rz(o3) (continuous, unlike the wrapped Euler angles) and the branch
   one-hot. Each part can be switched off for the ablation.
 - `BaseRotation`: J⁽¹⁾ (B, 6, N) expressed in the frame Base·Rz(θ₁) → J0 = diag(R, R)·J⁽¹⁾.
+- `AzimuthRotation`: the M3 analogue — J in the frame turned by the target's azimuth → J0.
 """
 
 from __future__ import annotations
@@ -60,25 +61,40 @@ class M3Encoding(nn.Module):
         rotation: "matrix" (9 rotation-matrix entries) or "euler" (the paper's raw wrapped angles).
         reach: add the reach features (|p|, √(x²+y²), shoulder distance, forearm length, margins).
         branch: append the 8-way IK branch one-hot (the caller passes the branch index).
+        azimuth: express the pose in the frame turned about z0 by φ = atan2(y, x) (position → (r, z));
+            reachability is invariant to that turn and J0 turns with it (`AzimuthRotation`).
     """
 
-    def __init__(self, rotation: str = "matrix", reach: bool = True, branch: bool = False):
+    def __init__(self, rotation: str = "matrix", reach: bool = True, branch: bool = False, azimuth: bool = False):
         super().__init__()
         if rotation not in ("matrix", "euler"):
             raise ValueError(f"rotation must be 'matrix' or 'euler', got {rotation!r}")
-        self.rotation, self.reach, self.branch = rotation, reach, branch
+        if azimuth and rotation != "matrix":
+            raise ValueError("the azimuth frame needs the rotation-matrix encoding")
+        self.rotation, self.reach, self.branch, self.azimuth = rotation, reach, branch, azimuth
         self.out_features = (
-            4 + 3 + (9 if rotation == "matrix" else 3) + (10 if reach else 0) + (BRANCHES if branch else 0)
+            4
+            + (2 if azimuth else 3)
+            + (9 if rotation == "matrix" else 3)
+            + (10 if reach else 0)
+            + (BRANCHES if branch else 0)
         )
 
     def forward(self, raw: torch.Tensor, branch: torch.Tensor | None = None) -> torch.Tensor:
         d3, d4, a2, a3 = raw[:, M3_D3], raw[:, M3_D4], raw[:, M3_A2], raw[:, M3_A3]
         position = raw[:, M3_POSITION]
-        parts = [torch.stack([d3, d4, a2, a3], dim=1), position]
-        if self.rotation == "matrix":
-            parts.append(_rotation_xyz(raw[:, M3_EULER]))
+        lengths = torch.stack([d3, d4, a2, a3], dim=1)
+        if self.azimuth:
+            # Pose turned about z0 into the arm's vertical plane: position (r, 0, z), orientation Rz(−φ)·R.
+            turned = torch.matmul(
+                _azimuth_rotation(raw).transpose(1, 2), _rotation_xyz(raw[:, M3_EULER]).reshape(-1, 3, 3)
+            )
+            radius = torch.sqrt(position[:, 0] ** 2 + position[:, 1] ** 2)
+            parts = [lengths, torch.stack([radius, position[:, 2]], dim=1), turned.reshape(-1, 9)]
+        elif self.rotation == "matrix":
+            parts = [lengths, position, _rotation_xyz(raw[:, M3_EULER])]
         else:
-            parts.append(raw[:, M3_EULER])
+            parts = [lengths, position, raw[:, M3_EULER]]
         if self.reach:
             # The wrist centre is the tool point (d5 = d6 = 0). It is reachable iff the horizontal
             # radius covers the shoulder offset d3 and the shoulder distance lies between |a2 − L| and
@@ -130,3 +146,35 @@ class BaseRotation(nn.Module):
         linear = torch.matmul(rotation, jacobian_joint1[:, :3, :])
         angular = torch.matmul(rotation, jacobian_joint1[:, 3:, :])
         return torch.cat([linear, angular], dim=1)
+
+
+def _azimuth_rotation(raw: torch.Tensor) -> torch.Tensor:
+    """Rz(φ) (B, 3, 3) with φ = atan2(y, x) of the M3 row's position (identity at x = y = 0)."""
+    x, y = raw[:, M3_POSITION.start], raw[:, M3_POSITION.start + 1]
+    radius = torch.sqrt(x**2 + y**2)
+    safe = radius > 1e-12
+    c = torch.where(safe, x / torch.where(safe, radius, torch.ones_like(radius)), torch.ones_like(x))
+    s = torch.where(safe, y / torch.where(safe, radius, torch.ones_like(radius)), torch.zeros_like(y))
+    zero, one = torch.zeros_like(c), torch.ones_like(c)
+    return torch.stack([c, -s, zero, s, c, zero, zero, zero, one], dim=1).reshape(-1, 3, 3)
+
+
+class AzimuthRotation(nn.Module):
+    """J in the azimuth frame of an M3 pose ↔ J0 in the world frame: J0 = diag(Rz(φ), Rz(φ))·J_az.
+
+    Exact for the M3 family (d1 = 0, identity base): turning the target about z0 by φ turns the IK
+    solution's joint 1 by φ and nothing else, so J0 rotates with it. ``inverse=True`` maps J0 → J_az
+    (for the training targets).
+    """
+
+    def __init__(self, inverse: bool = False):
+        super().__init__()
+        self.inverse = inverse
+
+    def forward(self, raw: torch.Tensor, jacobian: torch.Tensor) -> torch.Tensor:
+        rotation = _azimuth_rotation(raw)
+        if self.inverse:
+            rotation = rotation.transpose(1, 2)
+        return torch.cat(
+            [torch.matmul(rotation, jacobian[:, :3, :]), torch.matmul(rotation, jacobian[:, 3:, :])], dim=1
+        )

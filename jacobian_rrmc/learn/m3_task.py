@@ -17,7 +17,7 @@ import torch
 from jacobian_rrmc import __version__
 from jacobian_rrmc.dataset import DH_FEATURE_NAMES, POSE_FEATURE_NAMES, Dataset, generate, load_npz
 from jacobian_rrmc.learn.export import DeployedJacobianNet, export_onnx
-from jacobian_rrmc.learn.features import M3Encoding
+from jacobian_rrmc.learn.features import AzimuthRotation, M3Encoding
 from jacobian_rrmc.learn.metrics import THRESHOLDS, classification_metrics, regression_metrics
 from jacobian_rrmc.learn.runtime import JacobianNetRuntime
 from jacobian_rrmc.learn.training import (
@@ -39,11 +39,21 @@ def raw_rows(dataset: Dataset) -> np.ndarray:
     return dataset.features[:, index]
 
 
-def training_set(kind: str, dataset: Dataset) -> TrainingSet:
+def azimuth_frame_targets(raw: np.ndarray, jacobian_world_rows: np.ndarray) -> np.ndarray:
+    """J0 rows (n, 36) → the same Jacobians in each pose's azimuth frame (exact rotation)."""
+    with torch.no_grad():
+        turned = AzimuthRotation(inverse=True)(
+            torch.as_tensor(raw), torch.as_tensor(jacobian_world_rows).reshape(-1, 6, 6)
+        )
+    return turned.reshape(len(raw), -1).numpy()
+
+
+def training_set(kind: str, dataset: Dataset, encoding: M3Encoding) -> TrainingSet:
     raw = raw_rows(dataset)
     if kind == "m3_confidence":
         return TrainingSet(raw=raw, labels=dataset.labels[:, 0].astype(float))
-    return TrainingSet(raw=raw, branch=dataset.branch, targets=dataset.labels)
+    targets = azimuth_frame_targets(raw, dataset.labels) if encoding.azimuth else dataset.labels
+    return TrainingSet(raw=raw, branch=dataset.branch if encoding.branch else None, targets=targets)
 
 
 def load_or_generate(kind: str, directory: str | None, count: int | None, seed: int, split: str = "train") -> Dataset:
@@ -57,36 +67,45 @@ def load_or_generate(kind: str, directory: str | None, count: int | None, seed: 
     return generate(base, count, seed, split=split)
 
 
-def make_encoding(kind: str, rotation: str = "matrix", reach: bool = True, branch: bool | None = None) -> M3Encoding:
-    return M3Encoding(rotation=rotation, reach=reach, branch=(kind == "m3_jacob0") if branch is None else branch)
+def make_encoding(kind: str, branch: bool | None = None) -> M3Encoding:
+    """The shipped encodings: rotation matrix, reach features, azimuth frame; the branch for m3_jacob0."""
+    return M3Encoding(rotation="matrix", reach=True, branch=(kind == "m3_jacob0") if branch is None else branch,
+                      azimuth=True)  # fmt: skip
 
 
 def train_m3(kind: str, dataset: Dataset, config: TrainingConfig, out: Path, checkpoint: Path | None, resume: bool,
              progress: bool, provenance: dict, test_samples: int) -> tuple[dict, list[dict]]:  # fmt: skip
     """Train, export to `out`, measure on a fresh seeded test split; returns (metadata, history)."""
-    data = training_set(kind, dataset)
     encoding = make_encoding(kind)
+    data = training_set(kind, dataset, encoding)
     estimation, confidence = (data, None) if kind == "m3_jacob0" else (None, data)
     trainer = Trainer(encoding, estimation, confidence, config)
     if resume and checkpoint is not None and Path(checkpoint).is_file():
         trainer.resume(Path(checkpoint))
     result = trainer.run(checkpoint=checkpoint, progress=progress)
     extra = {**provenance, "training_samples": len(dataset), "dataset": dataset.metadata}
-    export_m3(kind, encoding, result, data, out, extra)
+    export_m3(kind, encoding, result, data, dataset.labels, out, extra)
     test = generate(DATASET_KIND[kind], test_samples or TEST_SIZE, config.seed, split="test")
-    extra["metrics"] = measure_m3(kind, out, test, result)
-    return export_m3(kind, encoding, result, data, out, extra), result.history
+    extra["metrics"] = measure_m3(kind, out, test)
+    return export_m3(kind, encoding, result, data, dataset.labels, out, extra), result.history
 
 
-def export_m3(kind: str, encoding: M3Encoding, result: TrainingResult, data: TrainingSet, path: Path,
-              extra: dict) -> dict:  # fmt: skip
-    deployed = DeployedJacobianNet(encoding, result.net, result.scaling, 6)
+def export_m3(kind: str, encoding: M3Encoding, result: TrainingResult, data: TrainingSet, world_labels,
+              path: Path, extra: dict) -> dict:  # fmt: skip
+    """Export with metadata; `world_labels` (n, 36) J0 training labels give the [−1, 1] metric ranges (m3_jacob0)."""
+    world_low = world_high = None
+    if kind == "m3_jacob0":  # ranges of the world-frame J0 labels, for the paper's [−1, 1] metrics
+        world_low, world_high = world_labels.min(axis=0).tolist(), world_labels.max(axis=0).tolist()
+    deployed = DeployedJacobianNet(
+        encoding, result.net, result.scaling, 6, AzimuthRotation() if encoding.azimuth and kind == "m3_jacob0" else None
+    )
     metadata = {
         "kind": kind, "robot": "m3_family", "n_joints": 6, "frame": "world", "input_width": len(RAW_COLUMNS),
         "feature_order": list(RAW_COLUMNS), "input_low": data.raw.min(axis=0).tolist(),
-        "input_high": data.raw.max(axis=0).tolist(), "encoding": {"rotation": encoding.rotation,
-        "reach": encoding.reach, "branch": encoding.branch}, "training": result.config.to_dict(),
-        "target_scaling": result.scaling.to_dict() if kind == "m3_jacob0" else None,
+        "input_high": data.raw.max(axis=0).tolist(), "training": result.config.to_dict(),
+        "encoding": {"rotation": encoding.rotation, "reach": encoding.reach, "branch": encoding.branch,
+                     "azimuth": encoding.azimuth},
+        "world_target_low": world_low, "world_target_high": world_high,
         "parameters": result.net.parameter_count(), "package_version": __version__,
         "torch_version": torch.__version__, "python": platform.python_version(), **extra,
     }  # fmt: skip
@@ -94,7 +113,7 @@ def export_m3(kind: str, encoding: M3Encoding, result: TrainingResult, data: Tra
     return export_onnx(deployed, path, metadata, outputs, len(RAW_COLUMNS), with_branch=encoding.branch)
 
 
-def measure_m3(kind: str, path: Path, test: Dataset, result: TrainingResult) -> dict:
+def measure_m3(kind: str, path: Path, test: Dataset) -> dict:
     """Paper metrics of the exported model on `test`, through onnxruntime."""
     runtime = JacobianNetRuntime(path, kind=kind)
     raw = raw_rows(test)
@@ -108,7 +127,9 @@ def measure_m3(kind: str, path: Path, test: Dataset, result: TrainingResult) -> 
         return metrics
     branch = test.branch if runtime.metadata["encoding"]["branch"] else None
     predicted = runtime.predict(raw, branch)["jacobian"].astype(float).reshape(len(test), -1)
-    metrics.update(regression_metrics(test.labels, predicted, result.scaling))
+    meta = runtime.metadata
+    metrics.update(regression_metrics(test.labels, predicted, np.array(meta["world_target_low"]),
+                                      np.array(meta["world_target_high"])))  # fmt: skip
     error = relative_frobenius_error(predicted, test.labels)
     metrics["median_relative_frobenius_error"] = float(np.median(error))
     return metrics

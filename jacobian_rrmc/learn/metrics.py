@@ -10,8 +10,6 @@ from __future__ import annotations
 import numpy as np
 from sklearn import metrics as sk
 
-from jacobian_rrmc.learn.scaling import Scaling
-
 THRESHOLDS = (0.25, 0.5, 0.75)
 
 
@@ -31,11 +29,14 @@ def classification_metrics(truth: np.ndarray, predicted: np.ndarray) -> dict:
     }
 
 
-def regression_metrics(truth_si: np.ndarray, predicted_si: np.ndarray, scaling: Scaling) -> dict:
-    """MAE, MSE, EVS, R² (uniform average) on [−1, 1]-scaled non-constant columns (n, L) SI inputs."""
-    varying = (scaling.target_max - scaling.target_min) > 1e-9
-    truth = scaling.scale_targets(truth_si)[:, varying]
-    predicted = scaling.scale_targets(predicted_si)[:, varying]
+def regression_metrics(truth_si: np.ndarray, predicted_si: np.ndarray, low: np.ndarray, high: np.ndarray) -> dict:
+    """MAE, MSE, EVS, R² (uniform average) on [−1, 1]-scaled non-constant columns.
+
+    truth_si, predicted_si: (n, L) world-frame Jacobian rows in SI; low, high: (L,) training-set ranges.
+    """
+    varying = (high - low) > 1e-9
+    scale = lambda values: (2 * (values - low) / np.where(varying, high - low, 1.0) - 1)[:, varying]  # noqa: E731
+    truth, predicted = scale(truth_si), scale(predicted_si)
     return {
         "mae": float(sk.mean_absolute_error(truth, predicted)),
         "mse": float(sk.mean_squared_error(truth, predicted)),
