@@ -103,11 +103,13 @@ def test_damped_solution_matches_closed_form(puma, rng):
             assert np.linalg.norm(solved) <= np.linalg.norm(twist) / (2 * damping) * (1 + 1e-12)
 
 
-def test_exactly_singular_jacobian_gives_finite_pseudo_inverse(puma):
-    jacobian = jacobian_world(puma, puma.configuration("qz"))
-    twist = np.array([0.1, 0.0, 0.0, 0.0, 0.0, 0.5])
-    solved = twist_to_joint_velocity(jacobian, twist, 0.0)
-    np.testing.assert_allclose(solved, np.linalg.pinv(jacobian, rcond=1e-12) @ twist, atol=1e-9)
+def test_exactly_singular_jacobian_gives_finite_pseudo_inverse(puma, rng):
+    for name in ("qz", "qr", "qs"):
+        jacobian = jacobian_world(puma, puma.configuration(name))
+        u, _, _ = np.linalg.svd(jacobian)
+        for twist in [u[:, -1], rng.normal(size=6)]:  # along the lost direction, and a general one
+            solved = twist_to_joint_velocity(jacobian, twist, 0.0)
+            np.testing.assert_allclose(solved, np.linalg.pinv(jacobian, rcond=1e-12) @ twist, atol=1e-9)
 
 
 def test_damping_schedule():

@@ -23,19 +23,29 @@ def damping_for(sigma_min: float, threshold: float, damping_max: float) -> float
     return damping_max * float(np.sqrt(1.0 - ratio * ratio))
 
 
+RANK_TOLERANCE = 1e-12  # σ below this fraction of σ_max counts as zero (numerical rank, as pinv's rcond)
+
+
+def _gains(sigma: np.ndarray, damping: float, power: int) -> np.ndarray:
+    """σᵢ^power / (σᵢ² + λ²), zero for singular values below the rank tolerance."""
+    denominator = sigma * sigma + damping * damping
+    if sigma[-1] > RANK_TOLERANCE * sigma[0]:  # common case: full numerical rank
+        return sigma**power / denominator
+    gains = np.zeros_like(sigma)
+    kept = sigma > RANK_TOLERANCE * sigma[0]
+    gains[kept] = sigma[kept] ** power / denominator[kept]
+    return gains
+
+
 def solve_damped(
     u: np.ndarray, sigma: np.ndarray, vt: np.ndarray, twist: np.ndarray, damping: float, out: np.ndarray
 ) -> np.ndarray:
-    """q̇ from the thin SVD J = U diag(σ) Vᵀ (U (6, r), σ (r,), Vᵀ (r, N)); writes `out` (N,).
+    """q̇ from the thin SVD J = U diag(σ) Vᵀ (U (6, r), σ (r,) descending, Vᵀ (r, N)); writes `out` (N,).
 
-    Singular values that are exactly zero with zero damping give no motion (pseudo-inverse rule).
+    Directions with σ below `RANK_TOLERANCE`·σ_max get no motion (the pseudo-inverse rule), so an
+    exactly singular J gives a finite q̇ even without damping.
     """
-    denominator = sigma * sigma + damping * damping
-    if denominator[-1] > 0.0:  # σ is descending, so every denominator is positive
-        gains = sigma / denominator
-    else:
-        gains = np.divide(sigma, denominator, out=np.zeros_like(sigma), where=denominator > 0.0)
-    return np.dot(vt.T, gains * (u.T @ twist), out=out)
+    return np.dot(vt.T, _gains(sigma, damping, 1) * (u.T @ twist), out=out)
 
 
 def achievable_twist(
@@ -46,12 +56,10 @@ def achievable_twist(
     Equals ν far from singularities (λ = 0, rank 6); loses the damped components near one and the
     unreachable components of a deficient arm (N < 6).
     """
-    if damping == 0.0 and u.shape[1] == 6 and sigma[-1] > 0.0:  # full rank, undamped: J·J⁺ = I
+    if damping == 0.0 and u.shape[1] == 6 and sigma[-1] > RANK_TOLERANCE * sigma[0]:  # J·J⁺ = I
         out[:] = twist
         return out
-    denominator = sigma * sigma + damping * damping
-    gains = np.divide(sigma * sigma, denominator, out=np.zeros_like(sigma), where=denominator > 0.0)
-    return np.dot(u, gains * (u.T @ twist), out=out)
+    return np.dot(u, _gains(sigma, damping, 2) * (u.T @ twist), out=out)
 
 
 def twist_to_joint_velocity(jacobian_world: np.ndarray, twist_world: np.ndarray, damping: float = 0.0) -> np.ndarray:
