@@ -14,7 +14,7 @@ import sys
 from jacobian_rrmc import __version__
 
 # Subcommand modules, in the order `--help` lists them.
-SUBCOMMANDS = ("demo", "jacobian", "urdf", "workspace", "train", "generate")
+SUBCOMMANDS = ("demo", "jacobian", "urdf", "workspace", "train", "benchmark", "generate")
 
 
 class UsageError(Exception):

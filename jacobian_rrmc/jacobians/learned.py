@@ -13,6 +13,7 @@ cycle. Without `model_path` the shipped ``models/<robot>_jacobian.onnx`` is used
 
 from __future__ import annotations
 
+import math
 import warnings
 
 import numpy as np
@@ -82,7 +83,7 @@ class LearnedJacobian(JacobianSource):
             self.status = f"inference failed ({error}); using finite differences"
             return self._fall_back(q, 0.0)
         value = float(confidence[0])
-        if value < self.confidence_threshold or not np.all(np.isfinite(jacobian)):
+        if value < self.confidence_threshold or not math.isfinite(float(jacobian.sum())):
             return self._fall_back(q, value)
         return JacobianEstimate(forward_kinematics(self.robot, q), jacobian[0].astype(float), False, value)
 

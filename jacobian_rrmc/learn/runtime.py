@@ -85,7 +85,7 @@ class JacobianNetRuntime:
         """True when every input lies within the ranges seen in training (unknown ranges → True)."""
         if self.input_low is None:
             return True
-        return bool(np.all(raw >= self._low_bound) and np.all(raw <= self._high_bound))
+        return bool(((raw >= self._low_bound) & (raw <= self._high_bound)).all())
 
     def predict(self, raw: np.ndarray, branch: np.ndarray | None = None) -> dict[str, np.ndarray]:
         """Batched inference: raw inputs (B, input_width) → {output name: array} (float32)."""

@@ -1,0 +1,171 @@
+"""Measurements behind `jacobian-rrmc benchmark`: the paper's Tables VI/VII, the per-robot nets, timing.
+
+Everything runs on freshly generated, seeded test sets from `jacobian_rrmc.dataset` (the M3
+generator). Times are measured on this machine: "avg. time" per sample is a batch prediction over the
+whole test set divided by its size (the paper's measure); batch-1 latency is the median of many single
+calls, onnxruntime on one thread.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+
+from jacobian_rrmc.dataset import generate, reachability_labels
+from jacobian_rrmc.dataset.poses import poses_from_features
+from jacobian_rrmc.jacobians import make_jacobian_source
+from jacobian_rrmc.kinematics import finite_difference_jacobian, jacobian_world, pose_and_jacobian
+from jacobian_rrmc.learn.baselines import run_baselines
+from jacobian_rrmc.learn.m3_task import raw_rows
+from jacobian_rrmc.learn.metrics import THRESHOLDS, classification_metrics, regression_metrics
+from jacobian_rrmc.learn.runtime import JacobianNetRuntime
+from jacobian_rrmc.learn.training import relative_frobenius_error
+from jacobian_rrmc.robots import m3_parameters
+
+CONFIDENCE_TEST, ESTIMATION_TEST = 3000, 2000  # the paper's test-set sizes
+
+
+def median_call_seconds(call, repeats: int = 2000, warmup: int = 200) -> float:
+    """Median wall time of `call()` in seconds."""
+    for _ in range(warmup):
+        call()
+    times = np.empty(repeats)
+    for i in range(repeats):
+        start = time.perf_counter()
+        call()
+        times[i] = time.perf_counter() - start
+    return float(np.median(times))
+
+
+def batch_seconds_per_sample(call, count: int) -> float:
+    start = time.perf_counter()
+    call()
+    return (time.perf_counter() - start) / count
+
+
+def _arms(raw: np.ndarray):
+    return m3_parameters(raw[:, 2], raw[:, 3], raw[:, 7], raw[:, 8])
+
+
+def confidence_benchmark(model: Path, train_samples: int, seed: int, progress=None) -> dict:
+    """Table VI rows: our net at three thresholds, the baselines, and exact closed-form IK labelling."""
+    runtime = JacobianNetRuntime(model, kind="m3_confidence")
+    train = generate("conf", train_samples, seed + 7)
+    test = generate("conf", CONFIDENCE_TEST, seed, split="test")
+    raw, truth = raw_rows(test), test.labels[:, 0] > 0.5
+    rows = []
+    confidence = runtime.predict(raw)["confidence"]
+    net_time = batch_seconds_per_sample(lambda: runtime.predict(raw), len(raw))
+    latency = median_call_seconds(lambda: runtime.predict_one(raw[0]))
+    for threshold in THRESHOLDS:
+        rows.append(
+            {
+                "method": f"JacobianNet (ours, threshold {threshold:g})",
+                **classification_metrics(truth, confidence >= threshold),
+                "seconds_per_sample": net_time,
+                "batch1_seconds": latency,
+                "train_samples": runtime.metadata.get("training_samples"),
+            }
+        )
+    for result in run_baselines("classification", raw_rows(train), train.labels[:, 0] > 0.5, raw, seed, progress):
+        rows.append(
+            {
+                "method": result.name,
+                **classification_metrics(truth, result.predictions > 0.5),
+                "seconds_per_sample": result.seconds_per_sample,
+                "train_samples": result.train_samples,
+            }
+        )
+    poses = poses_from_features(raw[:, 18:24])
+    arms = _arms(raw)
+    exact_time = batch_seconds_per_sample(lambda: reachability_labels(arms, poses), len(raw))
+    exact = reachability_labels(arms, poses)[0]
+    one_arm, one_pose = _arms(raw[:1]), poses[:1]
+    rows.append(
+        {
+            "method": "closed-form IK + manipulability (exact labeller, ours)",
+            **classification_metrics(truth, exact),
+            "seconds_per_sample": exact_time,
+            "batch1_seconds": median_call_seconds(lambda: reachability_labels(one_arm, one_pose), 300, 30),
+        }
+    )
+    return {"rows": rows, "test_samples": len(test), "positive_fraction": float(truth.mean()), "model": str(model)}
+
+
+def estimation_benchmark(model: Path, train_samples: int, seed: int, progress=None) -> dict:
+    """Table VII rows: our net, the baselines, and the exact IK → analytic Jacobian pipeline."""
+    runtime = JacobianNetRuntime(model, kind="m3_jacob0", n_joints=6)
+    low, high = np.array(runtime.metadata["world_target_low"]), np.array(runtime.metadata["world_target_high"])
+    train = generate("jacob0", train_samples, seed + 7)
+    test = generate("jacob0", ESTIMATION_TEST, seed, split="test")
+    raw = raw_rows(test)
+    branch = test.branch if "branch" in runtime.input_names else None
+    predicted = runtime.predict(raw, branch)["jacobian"].astype(float).reshape(len(raw), -1)
+    net_time = batch_seconds_per_sample(lambda: runtime.predict(raw, branch), len(raw))
+    one = {runtime.input_names[0]: raw[:1].astype(np.float32)}
+    if branch is not None:
+        one["branch"] = branch[:1].astype(np.int64)
+    latency = median_call_seconds(lambda: runtime.session.run(None, one))
+    rows = [
+        {
+            "method": "JacobianNet (ours" + (", IK branch given)" if branch is not None else ")"),
+            **regression_metrics(test.labels, predicted, low, high),
+            "seconds_per_sample": net_time,
+            "batch1_seconds": latency,
+            "median_relative_frobenius_error": float(np.median(relative_frobenius_error(predicted, test.labels))),
+            "train_samples": runtime.metadata.get("training_samples"),
+        }
+    ]
+    for result in run_baselines("regression", raw_rows(train), train.labels, raw, seed, progress):
+        rows.append(
+            {
+                "method": result.name,
+                **regression_metrics(test.labels, result.predictions, low, high),
+                "seconds_per_sample": result.seconds_per_sample,
+                "train_samples": result.train_samples,
+            }
+        )
+    arms, poses = _arms(raw), poses_from_features(raw[:, 18:24])
+    exact_time = batch_seconds_per_sample(lambda: jacobian_world(arms, reachability_labels(arms, poses)[1]), len(raw))
+    rows.append({"method": "closed-form IK → analytic J0 (exact, ours)", "seconds_per_sample": exact_time})
+    rows.append(
+        {
+            "method": "analytic J0 given q (ours)",
+            "seconds_per_sample": batch_seconds_per_sample(lambda: jacobian_world(arms, test.q), len(raw)),
+            "batch1_seconds": median_call_seconds(lambda: jacobian_world(_arms(raw[:1]), test.q[0])),
+        }
+    )
+    return {"rows": rows, "test_samples": len(test), "model": str(model)}
+
+
+def robot_benchmark(model: Path, robot, count: int, seed: int) -> dict:
+    """Per-robot net: accuracy on fresh in-limit configurations, latency and throughput vs exact sources."""
+    runtime = JacobianNetRuntime(model, robot=robot.name, n_joints=robot.n_joints, kind="robot")
+    q = robot.random_configurations(count, np.random.default_rng(seed))
+    truth = jacobian_world(robot, q).reshape(count, -1)
+    out = runtime.predict(q)
+    error = relative_frobenius_error(out["jacobian"].astype(float).reshape(count, -1), truth)
+    source = make_jacobian_source("learned", robot, model_path=str(model))
+    analytic = make_jacobian_source("analytic", robot)
+    q0 = q[0]
+    return {
+        "robot": robot.name,
+        "test_samples": count,
+        "test_seed": seed,
+        "model": str(model),
+        "model_bytes": Path(model).stat().st_size,
+        "parameters": runtime.metadata.get("parameters"),
+        "median_relative_frobenius_error": float(np.median(error)),
+        "p95_relative_frobenius_error": float(np.percentile(error, 95)),
+        "max_relative_frobenius_error": float(error.max()),
+        "fraction_confident": float(np.mean(out["confidence"] >= 0.5)),
+        "net_batch1_seconds": median_call_seconds(lambda: runtime.predict_one(q0)),
+        "learned_source_batch1_seconds": median_call_seconds(lambda: source.evaluate(q0)),
+        "analytic_source_batch1_seconds": median_call_seconds(lambda: analytic.evaluate(q0)),
+        "finite_difference_batch1_seconds": median_call_seconds(lambda: finite_difference_jacobian(robot, q0)),
+        "net_batched_samples_per_second": 1.0 / batch_seconds_per_sample(lambda: runtime.predict(q), count),
+        "analytic_batched_samples_per_second": 1.0
+        / batch_seconds_per_sample(lambda: pose_and_jacobian(robot, q), count),
+    }
