@@ -43,8 +43,11 @@ def require_ros() -> None:
 
 
 def create_executor(context=None):
-    """rclpy's EventsExecutor (C++ event queue; ~30 % less CPU per callback than the SingleThreadedExecutor
-    in the demo, measured here), falling back to the SingleThreadedExecutor where it does not exist."""
+    """rclpy's EventsExecutor (C++ event queue), or the SingleThreadedExecutor where it does not exist.
+
+    Measured here (rrmc_node alone at 1 kHz for 3 s, loaded 2-core machine): EventsExecutor 985 Hz,
+    period p99 1.0 ms, 0.18 s CPU; SingleThreadedExecutor 884 Hz, p99 4.8 ms, 1.04 s CPU.
+    """
     try:
         from rclpy.experimental import EventsExecutor
     except ImportError:
@@ -52,3 +55,18 @@ def create_executor(context=None):
 
         return SingleThreadedExecutor(context=context)
     return EventsExecutor(context=context)
+
+
+def spin_until_shutdown(node) -> None:
+    """Spin `node` with `create_executor` until its context shuts down (Ctrl-C, SIGTERM).
+
+    Loops `spin_once` with a timeout: in rclpy 9.1 the EventsExecutor's own `spin()` (and so
+    `rclpy.spin`) stalled this node's timers after two cycles here, while `spin_once` runs them.
+    """
+    executor = create_executor(node.context)
+    executor.add_node(node)
+    try:
+        while node.context.ok():
+            executor.spin_once(timeout_sec=0.1)
+    finally:
+        executor.shutdown()

@@ -47,7 +47,7 @@ from jacobian_rrmc.control import ControllerConfig, ControllerState, ResolvedRat
 from jacobian_rrmc.jacobians import make_jacobian_source
 from jacobian_rrmc.robots import load_robot
 from jacobian_rrmc.ros.controller_status import StateStatistics
-from jacobian_rrmc.ros.environment import create_executor
+from jacobian_rrmc.ros.environment import spin_until_shutdown
 from jacobian_rrmc.ros.loop_statistics import LoopStatistics
 from jacobian_rrmc.ros.messages import JointNameMap, MessageError, twist_frame, twist_vector
 from jacobian_rrmc.ros.parameters import declare, rrmc_node_specs
@@ -227,9 +227,13 @@ def main(args=None) -> None:
         rclpy.try_shutdown()
         raise SystemExit(2) from None
     try:
-        rclpy.spin(node, executor=create_executor())
+        spin_until_shutdown(node)
     except (KeyboardInterrupt, ExternalShutdownException):
         pass
     finally:
         node.destroy_node()
         rclpy.try_shutdown()
+
+
+if __name__ == "__main__":
+    main()

@@ -19,7 +19,7 @@ from std_msgs.msg import Float64MultiArray
 
 from jacobian_rrmc.robots import load_robot
 from jacobian_rrmc.ros.arm_simulator import ArmSimulator
-from jacobian_rrmc.ros.environment import create_executor
+from jacobian_rrmc.ros.environment import spin_until_shutdown
 from jacobian_rrmc.ros.parameters import declare, sim_arm_specs
 from jacobian_rrmc.ros.rrmc_node import VELOCITY_TOPIC
 
@@ -86,9 +86,13 @@ def main(args=None) -> None:
         rclpy.try_shutdown()
         raise SystemExit(2) from None
     try:
-        rclpy.spin(node, executor=create_executor())
+        spin_until_shutdown(node)
     except (KeyboardInterrupt, ExternalShutdownException):
         pass
     finally:
         node.destroy_node()
         rclpy.try_shutdown()
+
+
+if __name__ == "__main__":
+    main()
