@@ -3,7 +3,11 @@
 import numpy as np
 import pytest
 
-from jacobian_rrmc.ros.twist_script import LINE, PAUSE, ROTATION, SQUARE, TwistScript
+from jacobian_rrmc.control import ControllerConfig, ResolvedRateController
+from jacobian_rrmc.jacobians import make_jacobian_source
+from jacobian_rrmc.robots import load_robot
+from jacobian_rrmc.ros.arm_simulator import ArmSimulator
+from jacobian_rrmc.ros.twist_script import LINE, PAUSE, ROTATION, SQUARE, TwistScript, script_for_robot
 
 
 def integrate(script, phase, frame, step=1e-4):
@@ -63,3 +67,28 @@ def test_shorter_duration_means_proportionally_faster():
 def test_duration_too_short_for_the_pauses_is_rejected():
     with pytest.raises(ValueError, match="no time for motion"):
         TwistScript(duration=4.0, pause=0.5)
+
+
+@pytest.mark.parametrize(("robot_name", "start"), [("puma560", "qn"), ("sixi2", "home")])
+def test_demo_script_stays_clear_of_limits_and_singularities(robot_name, start):
+    """Run the demo's script through the real controller and an ideal arm, without ROS, at 250 Hz."""
+    robot = load_robot(robot_name)
+    script = script_for_robot(robot_name, duration=20.0)
+    config = ControllerConfig(control_rate=250.0)
+    controller = ResolvedRateController(robot, make_jacobian_source("analytic", robot), config)
+    arm = ArmSimulator(robot, robot.configuration(start))
+    states, lowest_sigma, closest_to_limit = set(), np.inf, np.inf
+    for k in range(int(script.duration * config.control_rate)):
+        now = k * config.period
+        segment = script.segment_at(now)
+        controller.set_joint_state(arm.q, now)
+        controller.set_twist(segment.twist, segment.frame, now)
+        output = controller.update(now)
+        arm.command(output.joint_velocity, now)
+        arm.step(now)
+        states.add(output.state.value)
+        lowest_sigma = min(lowest_sigma, output.sigma_min)
+        closest_to_limit = min(closest_to_limit, np.min(np.minimum(arm.q - robot.q_min, robot.q_max - arm.q)))
+    assert states <= {"ok", "idle"}
+    assert closest_to_limit > config.joint_limit_margin  # rad: never in the slow-down zone
+    assert lowest_sigma > 2 * config.damping_threshold  # never damped
