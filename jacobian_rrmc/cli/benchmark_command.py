@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import json
 import platform
-import shlex
-import sys
 import time
 from pathlib import Path
 
 from tqdm import tqdm
 
 from jacobian_rrmc.cli.main import UsageError
+from jacobian_rrmc.cli.train_command import command_line
 
 PER_ROBOT = ("puma560", "sixi2")
 
@@ -35,7 +34,7 @@ def register(subparsers) -> None:
     parser.add_argument("--ablation-samples", type=int, default=60000)
     parser.add_argument("--optimiser-samples", type=int, default=30000)
     parser.add_argument("--optimiser-epochs", type=int, default=15)
-    parser.set_defaults(handler=run)
+    parser.set_defaults(handler=run, parser=parser)
 
 
 def _fmt(value, digits=4) -> str:
@@ -61,7 +60,7 @@ def run(args) -> int:
     models = Path(args.models) if args.models else share_path("models")
     out, docs = Path(args.out), Path(args.docs)
     out.mkdir(parents=True, exist_ok=True)
-    command = "jacobian-rrmc " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+    command = command_line(args)
     header = (
         f"Command: `{command}`  \nMachine: {platform.machine()}, {platform.processor() or 'cpu'}, Python "
         f"{platform.python_version()}; {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; seed {args.seed}\n"
@@ -92,8 +91,11 @@ def run(args) -> int:
                 curves[task], docs / f"optimiser_comparison_{task}.png", f"{task} net: optimiser comparison", label
             )
     bar.close()
-    (out / "benchmark.json").write_text(json.dumps({"command": command, **results}, indent=1, default=str) + "\n")
-    print(f"wrote {out}/*.md, {out}/benchmark.json" + ("" if "optimisers" in args.skip else f", {docs}/*.png"))
+    for part, values in results.items():  # one JSON per part, so parts can be re-run separately
+        (out / f"benchmark_{part}.json").write_text(
+            json.dumps({"command": command, part: values}, indent=1, default=str)
+        )
+    print(f"wrote {out}/*.md and benchmark_*.json" + ("" if "optimisers" in args.skip else f", {docs}/*.png"))
     return 0
 
 

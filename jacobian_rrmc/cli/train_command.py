@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import shlex
-import sys
 from pathlib import Path
 
 from jacobian_rrmc.cli.main import UsageError
@@ -47,7 +46,20 @@ def register(subparsers) -> None:
     parser.add_argument("--checkpoint", help="checkpoint path (default: <out>.ckpt)")
     parser.add_argument("--resume", action="store_true", help="continue from the checkpoint if it exists")
     parser.add_argument("--no-progress", action="store_true", help="no tqdm bar")
-    parser.set_defaults(handler=run)
+    parser.set_defaults(handler=run, parser=parser)
+
+
+def command_line(args) -> str:
+    """The invocation with every option spelled out (defaults included), for provenance records."""
+    words = ["jacobian-rrmc", args.command]
+    for action in args.parser._actions:
+        value = getattr(args, action.dest, None)
+        if not action.option_strings or value is None or value is False or action.dest == "help":
+            continue
+        words.append(action.option_strings[-1])
+        if value is not True:
+            words.extend(shlex.quote(str(v)) for v in (value if isinstance(value, list) else [value]))
+    return " ".join(words)
 
 
 def _widths(text: str, name: str) -> tuple[int, ...]:
@@ -92,19 +104,22 @@ def run(args) -> int:
     if out.suffix != ".onnx":
         raise UsageError(f"--out must end in .onnx, got {out}")
     checkpoint = Path(args.checkpoint) if args.checkpoint else out.with_suffix(".ckpt")
-    command = "jacobian-rrmc " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+    command = command_line(args)
     provenance = {"command": command, "seed": args.seed}
     progress = not args.no_progress
-    if args.kind.startswith("robot:"):
-        metadata, history = _train_robot(args, config, out, checkpoint, provenance, progress)
-    elif args.kind in M3_KINDS:
-        from jacobian_rrmc.learn.m3_task import load_or_generate, train_m3
+    try:
+        if args.kind.startswith("robot:"):
+            metadata, history = _train_robot(args, config, out, checkpoint, provenance, progress)
+        elif args.kind in M3_KINDS:
+            from jacobian_rrmc.learn.m3_task import load_or_generate, train_m3
 
-        data = load_or_generate(args.kind, args.data, args.generate, args.seed)
-        metadata, history = train_m3(args.kind, data, config, out, checkpoint, args.resume, progress, provenance,
-                                     args.test_samples)  # fmt: skip
-    else:
-        raise UsageError(f"--kind must be robot:<name>, {' or '.join(M3_KINDS)}; got {args.kind!r}")
+            data = load_or_generate(args.kind, args.data, args.generate, args.seed)
+            metadata, history = train_m3(args.kind, data, config, out, checkpoint, args.resume, progress,
+                                         provenance, args.test_samples)  # fmt: skip
+        else:
+            raise UsageError(f"--kind must be robot:<name>, {' or '.join(M3_KINDS)}; got {args.kind!r}")
+    except (FileNotFoundError, ValueError) as error:  # missing --data files, checkpoint from another config
+        raise UsageError(str(error)) from None
     plot = Path(args.plot) if args.plot else out.with_name(out.stem + "_training.png")
     plot_training_curves(history, plot, f"{args.kind} ({config.optimiser})")
     print(json.dumps({"model": str(out), "plot": str(plot), "metrics": metadata["metrics"]}, indent=2))
