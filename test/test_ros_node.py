@@ -168,3 +168,46 @@ def test_diagnostics_report_loop_timing(rig):
     assert float(probe.last_status_value("rate_hz")) == pytest.approx(200.0, rel=0.25)
     assert float(probe.last_status_value("compute_p99_us")) > 0.0
     assert probe.last_status_value("fallback_jacobian") == "false"
+
+
+def test_plain_twist_input_trajectory_output_and_topic_remapping(ros_context):
+    from geometry_msgs.msg import Twist
+    from rclpy.qos import QoSProfile
+    from trajectory_msgs.msg import JointTrajectory
+
+    from jacobian_rrmc.ros.rrmc_node import TRAJECTORY_TOPIC
+
+    overrides = [
+        Parameter("control_rate", value=200.0),
+        Parameter("drift_correction", value=False),
+        Parameter("twist_stamped", value=False),
+        Parameter("command_type", value="trajectory"),
+    ]
+    # Remapped, because one DDS participant cannot carry Twist and the probe's TwistStamped on one topic.
+    remap = ["--ros-args", "-r", "cmd_twist:=operator/twist"]
+    node = RrmcNode(context=ros_context, parameter_overrides=overrides, cli_args=remap)
+    probe = Probe(ros_context)
+    trajectories = []
+    probe.create_subscription(JointTrajectory, TRAJECTORY_TOPIC, trajectories.append, QoSProfile(depth=100))
+    twist_publisher = probe.create_publisher(Twist, "operator/twist", QoSProfile(depth=10))
+    executor = create_executor(ros_context)
+    executor.add_node(node)
+    executor.add_node(probe)
+    plain = Twist()
+    plain.linear.x, plain.linear.y, plain.linear.z = TWIST[:3]
+    plain.angular.x, plain.angular.y, plain.angular.z = TWIST[3:]
+    probe.joint_state_message = joint_state(NAMES, QN)
+    try:
+        end = time.monotonic() + 5.0
+        while time.monotonic() < end and not (trajectories and any(trajectories[-1].points[0].velocities)):
+            twist_publisher.publish(plain)
+            spin_for(executor, 0.02)
+    finally:
+        executor.shutdown()
+        node.destroy_node()
+        probe.destroy_node()
+    point = trajectories[-1].points[0]
+    assert list(trajectories[-1].joint_names) == list(NAMES)
+    np.testing.assert_allclose(point.velocities, EXPECTED, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(point.positions, QN + EXPECTED / 200.0, rtol=1e-9, atol=1e-12)
+    assert point.time_from_start.nanosec == 5_000_000

@@ -61,8 +61,8 @@ class RrmcNode(Node):
     """Resolved-rate motion control node; `controller`, `state_statistics` and `loop_statistics` are public
     so an in-process demo or test can read them."""
 
-    def __init__(self, *, context=None, parameter_overrides=None, node_name: str = "rrmc_node"):
-        super().__init__(node_name, context=context, parameter_overrides=parameter_overrides or [])
+    def __init__(self, *, context=None, parameter_overrides=None, cli_args=None, node_name: str = "rrmc_node"):
+        super().__init__(node_name, context=context, parameter_overrides=parameter_overrides or [], cli_args=cli_args)
         params = declare(self, rrmc_node_specs())
         self.robot = load_robot(params["robot"])
         source = make_jacobian_source(

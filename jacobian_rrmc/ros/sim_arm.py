@@ -34,8 +34,8 @@ def default_start(robot) -> str | None:
 class SimArmNode(Node):
     """Integrates commands at `rate` Hz and publishes joint_states each step; `simulator` is public."""
 
-    def __init__(self, *, context=None, parameter_overrides=None, node_name: str = "sim_arm"):
-        super().__init__(node_name, context=context, parameter_overrides=parameter_overrides or [])
+    def __init__(self, *, context=None, parameter_overrides=None, cli_args=None, node_name: str = "sim_arm"):
+        super().__init__(node_name, context=context, parameter_overrides=parameter_overrides or [], cli_args=cli_args)
         params = declare(self, sim_arm_specs())
         self.robot = load_robot(params["robot"])
         start = params["initial_configuration"] or default_start(self.robot)
