@@ -173,6 +173,7 @@ def test_cli_sweep_and_slice_write_figures_and_data(tmp_path, capsys):
     with np.load(slice_npz) as data:
         assert data["manipulability"].shape == (30, 30) and float(data["offset"]) == 0.4
         assert int(data["meta_resolution"]) == 30 and str(data["meta_method"]) == "exact"
+        assert str(data["meta_orientation"]) == "fixed tool orientation rpy (0,90,0) deg"
         np.testing.assert_allclose(data["rotation"][:, 2], [1.0, 0.0, 0.0], atol=1e-15)
     assert "reachable" in capsys.readouterr().out
 

@@ -125,7 +125,7 @@ def _orientation(args, robot, resolution: int) -> None:
     _report(args, np.isfinite(manip).mean(), seconds, manip.size)
     if args.data:
         _save_npz(
-            args, robot, resolution,
+            args, robot, resolution, f"all orientations at point {point.tolist()} m ({where})",
             point=point, azimuth=grid.azimuth, elevation=grid.elevation, roll=grid.roll,
             manipulability=manip.reshape(grid.shape), reachable_fraction=fraction, best_manipulability=best,
             **({} if outside is None else {"outside_training_range": outside.reshape(grid.shape)}),
@@ -164,7 +164,7 @@ def _slice(args, robot, resolution: int) -> None:
     _report(args, np.isfinite(values).mean(), seconds, values.size)
     if args.data:
         _save_npz(
-            args, robot, resolution,
+            args, robot, resolution, f"fixed tool orientation {orientation_label}",
             plane=args.plane, offset=offset, rotation=rotation, u_nodes=grid.u_nodes, v_nodes=grid.v_nodes,
             manipulability=values, **({} if outside is None else {"outside_training_range": outside}),
         )  # fmt: skip
@@ -246,7 +246,7 @@ def _sweep(args, robot, resolution: int) -> None:
     )
     if args.data:
         _save_npz(
-            args, robot, resolution,
+            args, robot, resolution, f"hand orientation free (joint sweep; other joints at {base_label})",
             positions=result.positions, joints=np.array(joints), step=step, base_q=base_q, area=boundary.area,
             **_rings("outer", boundary.outers), **_rings("hole", boundary.holes),
         )  # fmt: skip
@@ -296,11 +296,12 @@ def _command(args, resolution: int) -> str:
     return shlex.join(parts)
 
 
-def _save_npz(args, robot, resolution: int, **arrays) -> None:
+def _save_npz(args, robot, resolution: int, orientation: str, **arrays) -> None:
     metadata = {
         "command": _command(args, resolution) + (f" --data {shlex.quote(args.data)}" if args.data else ""),
         "robot": robot.name,
         "mode": args.mode,
+        "orientation": orientation,
         "method": args.method,
         "resolution": resolution,
         "units": "metres, radians; manipulability NaN where unreachable",
