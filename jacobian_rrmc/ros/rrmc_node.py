@@ -83,7 +83,6 @@ class RrmcNode(Node):
         self._joint_state_error: str | None = None
         self._twist_error: str | None = None
         self._last_output = None
-        self._last_cycle: float | None = None
         self._last_joint_state_arrival: float | None = None
         self._q: np.ndarray | None = None
         self._zero = np.zeros(self.robot.n_joints)
@@ -112,6 +111,7 @@ class RrmcNode(Node):
         afresh, e.g. once start-up discovery is over."""
         self.loop_statistics = LoopStatistics(window=max(2, int(window_seconds * self.config.control_rate)))
         self.state_statistics = StateStatistics()
+        self._last_cycle = None  # the gap before a reset (e.g. the first cycle's JIT load) is not a period
 
     # --- inputs -------------------------------------------------------------------------------------
     def _reject(self, kind: str, error: Exception) -> None:
