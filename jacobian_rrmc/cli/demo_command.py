@@ -53,7 +53,10 @@ def run(args) -> int:
         from jacobian_rrmc.ros.demo_plot import plot_demo
 
         data = demo.plot_data
-        title = f"{robot.name}, {args.jacobian} Jacobian, {demo.control_rate:g} Hz (jacobian-rrmc demo)"
+        title = (
+            f"{robot.name}, {args.jacobian} Jacobian, {demo.control_rate:g} Hz — made by: jacobian-rrmc demo "
+            f"--robot {args.robot} --jacobian {args.jacobian} --duration {args.duration:g} --plot {args.plot}"
+        )
         plot_demo(
             args.plot,
             title,

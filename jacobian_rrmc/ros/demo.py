@@ -29,7 +29,7 @@ from jacobian_rrmc.control import ControllerConfig, read_node_parameters, split_
 from jacobian_rrmc.kinematics import forward_kinematics
 from jacobian_rrmc.robots import load_robot
 from jacobian_rrmc.ros.demo_metrics import commanded_path, score_tracking
-from jacobian_rrmc.ros.environment import create_executor
+from jacobian_rrmc.ros.environment import create_executor, freeze_startup_heap
 from jacobian_rrmc.ros.messages import JointNameMap, stamp_seconds
 from jacobian_rrmc.ros.rrmc_node import VELOCITY_TOPIC, RrmcNode
 from jacobian_rrmc.ros.sim_arm import SimArmNode, default_start
@@ -158,6 +158,7 @@ def run_demo(robot: str, jacobian: str, duration: float, rate: float | None, pro
         for node in nodes:
             executor.add_node(node)
         _wait_for_discovery(executor, recorder)
+        freeze_startup_heap()
         _spin_for(executor, WARM_UP, None)
         controller.reset_statistics(window_seconds=script.duration + 1.0)
         scripter.start()

@@ -47,7 +47,7 @@ from jacobian_rrmc.control import ControllerConfig, ControllerState, ResolvedRat
 from jacobian_rrmc.jacobians import make_jacobian_source
 from jacobian_rrmc.robots import load_robot
 from jacobian_rrmc.ros.controller_status import StateStatistics
-from jacobian_rrmc.ros.environment import spin_until_shutdown
+from jacobian_rrmc.ros.environment import freeze_startup_heap, spin_until_shutdown
 from jacobian_rrmc.ros.loop_statistics import LoopStatistics
 from jacobian_rrmc.ros.messages import JointNameMap, MessageError, twist_frame, twist_vector
 from jacobian_rrmc.ros.parameters import declare, rrmc_node_specs
@@ -226,6 +226,7 @@ def main(args=None) -> None:
         print(f"rrmc_node: {error}")
         rclpy.try_shutdown()
         raise SystemExit(2) from None
+    freeze_startup_heap()
     try:
         spin_until_shutdown(node)
     except (KeyboardInterrupt, ExternalShutdownException):

@@ -19,7 +19,7 @@ from std_msgs.msg import Float64MultiArray
 
 from jacobian_rrmc.robots import load_robot
 from jacobian_rrmc.ros.arm_simulator import ArmSimulator
-from jacobian_rrmc.ros.environment import spin_until_shutdown
+from jacobian_rrmc.ros.environment import freeze_startup_heap, spin_until_shutdown
 from jacobian_rrmc.ros.parameters import declare, sim_arm_specs
 from jacobian_rrmc.ros.rrmc_node import VELOCITY_TOPIC
 
@@ -85,6 +85,7 @@ def main(args=None) -> None:
         print(f"sim_arm: {error}")
         rclpy.try_shutdown()
         raise SystemExit(2) from None
+    freeze_startup_heap()
     try:
         spin_until_shutdown(node)
     except (KeyboardInterrupt, ExternalShutdownException):
