@@ -149,7 +149,7 @@ class Trainer:
         self.generator = torch.Generator().manual_seed(config.seed)
 
     def phase(self, epoch: int) -> str:
-        """Which head trains in this epoch: "estimation", "confidence" (encoder frozen) or "both-less" cases."""
+        """Which head trains in this epoch: "estimation", "confidence" (encoder frozen) or "confidence_only"."""
         if "estimation" not in self.splits:
             return "confidence_only"
         if "confidence" not in self.splits or epoch < self.config.pretrain:
