@@ -10,7 +10,9 @@
    q + q̇·Δt and q̇, so q₁ — hence k — is recovered exactly. Latency = command arrival − JointState
    publish time, both on CLOCK_MONOTONIC (shared by the two processes). Rates R = 100, 500, 1000 Hz,
    control_rate = R, for both triggers: `timer` (cycle at control_rate on the latest state, waits
-   up to one period) and `joint_state` (cycle on each JointState arrival).
+   up to one period; with both timers at the same rate the phase between them is arbitrary and stays
+   put, so the timer rows' p50 can sit anywhere between 0 and one period) and `joint_state` (cycle on
+   each JointState arrival).
    Target: 1 kHz sustained with p99 latency ≤ 1 ms for the analytic source.
 
     PYTHONPATH=. python benchmarks/control_loop.py [--seconds 5]
@@ -38,7 +40,7 @@ from tqdm import tqdm
 from jacobian_rrmc.control import ControllerConfig, ResolvedRateController
 from jacobian_rrmc.jacobians import JACOBIAN_SOURCES, make_jacobian_source
 from jacobian_rrmc.robots import load_robot
-from jacobian_rrmc.ros.environment import create_executor, isolate_ros_traffic, require_ros
+from jacobian_rrmc.ros.environment import create_executor, freeze_startup_heap, isolate_ros_traffic, require_ros
 
 ROBOT = "puma560"
 RATES = (100.0, 500.0, 1000.0)
@@ -147,6 +149,7 @@ def latency_run(rate: float, trigger: str, seconds: float) -> dict:
             executor.spin_once(timeout_sec=0.05)
         if not status:
             raise RuntimeError("rrmc_node did not come up within 30 s")
+        freeze_startup_heap()  # as the node does: no full-heap GC scans while measuring
         _spin(executor, 1.0)  # warm-up
         state["measuring"] = True
         first_sequence, start = state["sequence"], time.monotonic()

@@ -77,7 +77,7 @@ class RrmcNode(Node):
         self.config = ControllerConfig.from_mapping({k: v for k, v in params.items() if k in config_keys})
         self.controller = ResolvedRateController(self.robot, source, self.config)
         self.joint_map = JointNameMap(self.robot.joint_names)
-        self.period = 1.0 / self.config.control_rate
+        self.period = self.config.period
         self.reset_statistics()
         self.rejected_messages = 0
         self._joint_state_error: str | None = None
@@ -117,12 +117,16 @@ class RrmcNode(Node):
     def _reject(self, kind: str, error: Exception) -> None:
         """Zero the command after a bad message: the controller forgets its twist and drift reference."""
         self.rejected_messages += 1
+        self.controller.reset()
+        # Two call sites: rclpy throttles per call site, so a twist flood cannot hide joint-state warnings.
         if kind == "joint_state":
             self._joint_state_error = str(error)
+            self.get_logger().warning(
+                f"rejected joint_state: {error}; commanding zero", throttle_duration_sec=WARN_PERIOD
+            )
         else:
             self._twist_error = str(error)
-        self.controller.reset()
-        self.get_logger().warning(f"rejected {kind}: {error}; commanding zero", throttle_duration_sec=WARN_PERIOD)
+            self.get_logger().warning(f"rejected twist: {error}; commanding zero", throttle_duration_sec=WARN_PERIOD)
 
     def _on_joint_state(self, message: JointState) -> None:
         now = self._last_joint_state_arrival = time.monotonic()
