@@ -115,7 +115,9 @@ def _tables(models, args, step):
     from jacobian_rrmc.learn.benchmark import confidence_benchmark, estimation_benchmark
 
     vi = confidence_benchmark(_model(models, "m3_confidence.onnx"), args.train_samples, args.seed, step)
-    vii = estimation_benchmark(_model(models, "m3_jacob0.onnx"), args.train_samples, args.seed, step)
+    pose_only = models / "m3_jacob0_pose_only.onnx"
+    estimation_models = [_model(models, "m3_jacob0.onnx")] + ([pose_only] if pose_only.is_file() else [])
+    vii = estimation_benchmark(estimation_models, args.train_samples, args.seed, step)
     return vi, vii
 
 

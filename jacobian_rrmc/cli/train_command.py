@@ -42,6 +42,7 @@ def register(subparsers) -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=1, help="torch CPU threads")
     parser.add_argument("--test-samples", type=int, default=20000, help="fresh samples for the reported metrics")
+    parser.add_argument("--pose-only", action="store_true", help="m3_jacob0 without the IK-branch input")
     parser.add_argument("--plot", help="training-curve PNG (default: <out stem>_training.png next to the model)")
     parser.add_argument("--checkpoint", help="checkpoint path (default: <out>.ckpt)")
     parser.add_argument("--resume", action="store_true", help="continue from the checkpoint if it exists")
@@ -115,7 +116,7 @@ def run(args) -> int:
 
             data = load_or_generate(args.kind, args.data, args.generate, args.seed)
             metadata, history = train_m3(args.kind, data, config, out, checkpoint, args.resume, progress,
-                                         provenance, args.test_samples)  # fmt: skip
+                                         provenance, args.test_samples, branch=not args.pose_only)  # fmt: skip
         else:
             raise UsageError(f"--kind must be robot:<name>, {' or '.join(M3_KINDS)}; got {args.kind!r}")
     except (FileNotFoundError, ValueError) as error:  # missing --data files, checkpoint from another config

@@ -98,30 +98,32 @@ def confidence_benchmark(model: Path, train_samples: int, seed: int, progress=No
     return {"rows": rows, "test_samples": len(test), "positive_fraction": float(truth.mean()), "model": str(model)}
 
 
-def estimation_benchmark(model: Path, train_samples: int, seed: int, progress=None) -> dict:
-    """Table VII rows: our net, the baselines, and the exact IK → analytic Jacobian pipeline."""
+def _estimation_net_row(model: Path, test, low: np.ndarray, high: np.ndarray) -> dict:
     runtime = JacobianNetRuntime(model, kind="m3_jacob0", n_joints=6)
-    low, high = np.array(runtime.metadata["world_target_low"]), np.array(runtime.metadata["world_target_high"])
-    train = generate("jacob0", train_samples, seed + 7)
-    test = generate("jacob0", ESTIMATION_TEST, seed, split="test")
     raw = raw_rows(test)
     branch = test.branch if "branch" in runtime.input_names else None
     predicted = runtime.predict(raw, branch)["jacobian"].astype(float).reshape(len(raw), -1)
-    net_time = batch_seconds_per_sample(lambda: runtime.predict(raw, branch), len(raw))
     one = {runtime.input_names[0]: raw[:1].astype(np.float32)}
     if branch is not None:
         one["branch"] = branch[:1].astype(np.int64)
-    latency = median_call_seconds(lambda: runtime.session.run(None, one))
-    rows = [
-        {
-            "method": "JacobianNet (ours" + (", IK branch given)" if branch is not None else ")"),
-            **regression_metrics(test.labels, predicted, low, high),
-            "seconds_per_sample": net_time,
-            "batch1_seconds": latency,
-            "median_relative_frobenius_error": float(np.median(relative_frobenius_error(predicted, test.labels))),
-            "train_samples": runtime.metadata.get("training_samples"),
-        }
-    ]
+    return {
+        "method": "JacobianNet (ours, " + ("IK branch given)" if branch is not None else "pose only)"),
+        **regression_metrics(test.labels, predicted, low, high),
+        "seconds_per_sample": batch_seconds_per_sample(lambda: runtime.predict(raw, branch), len(raw)),
+        "batch1_seconds": median_call_seconds(lambda: runtime.session.run(None, one)),
+        "median_relative_frobenius_error": float(np.median(relative_frobenius_error(predicted, test.labels))),
+        "train_samples": runtime.metadata.get("training_samples"),
+    }
+
+
+def estimation_benchmark(models: list[Path], train_samples: int, seed: int, progress=None) -> dict:
+    """Table VII rows: our nets (first: the shipped branch net), the baselines, exact IK → analytic Jacobian."""
+    first = JacobianNetRuntime(models[0], kind="m3_jacob0", n_joints=6).metadata
+    low, high = np.array(first["world_target_low"]), np.array(first["world_target_high"])
+    train = generate("jacob0", train_samples, seed + 7)
+    test = generate("jacob0", ESTIMATION_TEST, seed, split="test")
+    raw = raw_rows(test)
+    rows = [_estimation_net_row(model, test, low, high) for model in models]
     for result in run_baselines("regression", raw_rows(train), train.labels, raw, seed, progress):
         rows.append(
             {
@@ -141,7 +143,7 @@ def estimation_benchmark(model: Path, train_samples: int, seed: int, progress=No
             "batch1_seconds": median_call_seconds(lambda: jacobian_world(_arms(raw[:1]), test.q[0])),
         }
     )
-    return {"rows": rows, "test_samples": len(test), "model": str(model)}
+    return {"rows": rows, "test_samples": len(test), "models": [str(m) for m in models]}
 
 
 def robot_benchmark(model: Path, robot, count: int, seed: int) -> dict:

@@ -74,9 +74,13 @@ def make_encoding(kind: str, branch: bool | None = None) -> M3Encoding:
 
 
 def train_m3(kind: str, dataset: Dataset, config: TrainingConfig, out: Path, checkpoint: Path | None, resume: bool,
-             progress: bool, provenance: dict, test_samples: int) -> tuple[dict, list[dict]]:  # fmt: skip
-    """Train, export to `out`, measure on a fresh seeded test split; returns (metadata, history)."""
-    encoding = make_encoding(kind)
+             progress: bool, provenance: dict, test_samples: int,
+             branch: bool = True) -> tuple[dict, list[dict]]:  # fmt: skip
+    """Train, export to `out`, measure on a fresh seeded test split; returns (metadata, history).
+
+    branch=False makes a pose-only m3_jacob0 net (no `branch` input), e.g. for workspace maps.
+    """
+    encoding = make_encoding(kind, branch=(kind == "m3_jacob0") and branch)
     data = training_set(kind, dataset, encoding)
     estimation, confidence = (data, None) if kind == "m3_jacob0" else (None, data)
     trainer = Trainer(encoding, estimation, confidence, config)
