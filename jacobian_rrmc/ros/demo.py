@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass, field
 
 import numpy as np
+import rclpy
 from geometry_msgs.msg import TwistStamped
 from rclpy.context import Context
 from rclpy.node import Node
@@ -28,7 +29,7 @@ from tqdm import tqdm
 from jacobian_rrmc.control import ControllerConfig, read_node_parameters, split_node_parameters
 from jacobian_rrmc.kinematics import forward_kinematics
 from jacobian_rrmc.robots import load_robot
-from jacobian_rrmc.ros.demo_metrics import commanded_path, score_tracking
+from jacobian_rrmc.ros.demo_metrics import TrackingResult, commanded_path, score_tracking
 from jacobian_rrmc.ros.environment import create_executor, freeze_startup_heap
 from jacobian_rrmc.ros.messages import JointNameMap, stamp_seconds
 from jacobian_rrmc.ros.rrmc_node import VELOCITY_TOPIC, RrmcNode
@@ -97,7 +98,7 @@ class DemoRun:
     jacobian: str
     control_rate: float
     script: TwistScript
-    tracking: object
+    tracking: TrackingResult | None
     loop: dict
     state_time: dict
     fallback_rate: float
@@ -130,8 +131,6 @@ class DemoRun:
 def run_demo(robot: str, jacobian: str, duration: float, rate: float | None, progress: bool = True) -> DemoRun:
     """Run the closed loop for the script's `duration` (s) and score it. Needs an isolated ROS environment
     (see environment.isolate_ros_traffic), set before this is called."""
-    import rclpy
-
     context = Context()
     rclpy.init(context=context, args=[])
     nodes = []
