@@ -119,9 +119,10 @@ def _orientation(args, robot, resolution: int) -> None:
         f"{robot.name} orientation workspace at {where}, method {args.method} ({method_note})\n"
         f"{2 * resolution}×{resolution} approach directions × {args.rolls} rolls; "
         f"{np.mean(fraction > 0):.0%} of directions reachable with some roll"
-        + ("" if outside is None else f"; {outside.mean():.0%} of poses outside the nets' training range (blank)")
+        + ("" if outside is None else f"; {outside.mean():.0%} of poses outside the nets' training range")
     )
-    plot_orientation(grid, fraction, best, title, _command(args, resolution), args.out)
+    outside_directions = None if outside is None else outside.reshape(grid.shape).all(axis=2)
+    plot_orientation(grid, fraction, best, title, _command(args, resolution), args.out, outside_directions)
     _report(args, np.isfinite(manip).mean(), seconds, manip.size)
     if args.data:
         _save_npz(

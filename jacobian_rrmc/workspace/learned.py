@@ -6,6 +6,11 @@ The M3-family nets (helper models kind "m3_confidence" and "m3_jacob0", run by
 has a solution with manipulability above the 0.03 cutoff, with no joint limits (M3 arms have
 none), and the Jacobian is that of the most manipulable branch. Cells whose raw row lies outside
 the ranges the nets were trained on are reported separately instead of being guessed.
+
+A pose counts as reachable when the confidence net says so and the estimated manipulability
+exceeds the label's cutoff: the label is "IK exists and manipulability > 0.03", and the
+estimation net knows the second half better (≈2 % error) than the confidence net does near the
+cutoff, where most of its mistakes lie.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
+from jacobian_rrmc.dataset.reachability import MANIPULABILITY_CUTOFF
 from jacobian_rrmc.ik import BRANCHES
 from jacobian_rrmc.kinematics import manipulability
 from jacobian_rrmc.learn.runtime import JacobianNetRuntime, ModelFileError
@@ -38,7 +44,8 @@ class LearnedMap:
 
     Attributes:
         manipulability: (B,) √det(J·Jᵀ) of the estimated J0 where the confidence net says
-            reachable and the input is inside the training ranges; NaN elsewhere.
+            reachable, the estimate exceeds the cutoff and the input is inside the training
+            ranges; NaN elsewhere.
         confidence: (B,) confidence-net output in [0, 1] (NaN outside the training ranges).
         inside: (B,) True where the raw M3 row lies inside the confidence net's training ranges
             and, for poses it calls reachable, inside the estimation net's too.
@@ -70,9 +77,16 @@ class LearnedWorkspace:
         robot: a catalogue arm with an M3 form (puma560, sixi2, M3 arms).
         models: directory to search for the two ONNX files (default: the installed models/).
         threshold: confidence at or above which a pose counts as reachable.
+        cutoff: estimated manipulability a reachable pose must exceed (the M3 label's 0.03).
     """
 
-    def __init__(self, robot, models: str | Path | None = None, threshold: float = CONFIDENCE_THRESHOLD):
+    def __init__(
+        self,
+        robot,
+        models: str | Path | None = None,
+        threshold: float = CONFIDENCE_THRESHOLD,
+        cutoff: float = MANIPULABILITY_CUTOFF,
+    ):
         self.form = m3_equivalent(robot)
         self.confidence_path = find_model(CONFIDENCE_KIND, models)
         self.estimation_path = find_model(ESTIMATION_KIND, models)
@@ -80,14 +94,15 @@ class LearnedWorkspace:
         self.estimation_net = JacobianNetRuntime(self.estimation_path, kind=ESTIMATION_KIND, n_joints=6)
         self.takes_branch = "branch" in self.estimation_net.input_names
         self.threshold = float(threshold)
+        self.cutoff = float(cutoff)
 
     @property
     def note(self) -> str:
         return (
             f"nets {self.confidence_path.name} + {self.estimation_path.name}"
             + (" (best of 8 branches)" if self.takes_branch else "")
-            + f", confidence ≥ {self.threshold:g}; "
-            "no joint limits, manipulability > 0.03 as in the M3 labels"
+            + f", confidence ≥ {self.threshold:g} and estimated manipulability > {self.cutoff:g} "
+            "(M3 labels: no joint limits)"
         )
 
     def evaluate(self, poses: np.ndarray, progress: bool = True) -> LearnedMap:
@@ -108,7 +123,8 @@ class LearnedWorkspace:
                 confidence[reachable[~inside[reachable]]] = np.nan
                 reachable = reachable[inside[reachable]]
                 if reachable.size:
-                    value[reachable] = self.estimated_manipulability(raw[reachable])
+                    estimate = self.estimated_manipulability(raw[reachable])
+                    value[reachable] = np.where(estimate > self.cutoff, estimate, np.nan)
                 bar.update(chunk.size)
         return LearnedMap(value, confidence, inside, self.note)
 

@@ -119,8 +119,14 @@ def plot_slice(grid, panels: list[tuple], title: str, note: str, path) -> Path:
     return _save(fig, path)
 
 
-def plot_orientation(grid, fraction: np.ndarray, best: np.ndarray, title: str, note: str, path) -> Path:
-    """Latitude-longitude maps of tool approach directions: share of rolls reachable, best manipulability."""
+def plot_orientation(
+    grid, fraction: np.ndarray, best: np.ndarray, title: str, note: str, path, outside: np.ndarray | None = None
+) -> Path:
+    """Latitude-longitude maps of tool approach directions: share of rolls reachable, best manipulability.
+
+    `outside` (bool (elevations, azimuths) or None) marks directions whose every roll lies outside
+    a learned net's training ranges; they are shaded grey.
+    """
     extent = tuple(np.rad2deg([-np.pi, np.pi, -np.pi / 2, np.pi / 2]))
     fig = _figure(13.0, 5.0)
     left, right = fig.subplots(1, 2)
@@ -135,6 +141,13 @@ def plot_orientation(grid, fraction: np.ndarray, best: np.ndarray, title: str, n
     )
     fig.colorbar(values, ax=right, shrink=0.9, label="best manipulability over rolls (blank: unreachable)")
     for ax, label in ((left, "reachable rolls per approach direction"), (right, "best manipulability")):
+        if outside is not None and outside.any():
+            ax.imshow(
+                np.where(outside, 1.0, np.nan), origin="lower", extent=extent, cmap=colors.ListedColormap(["0.75"]),
+                interpolation="nearest",
+            )  # fmt: skip
+            ax.add_patch(Rectangle((0, 0), 0, 0, color="0.75", label="outside the nets' training range"))
+            ax.legend(loc="lower right", fontsize=8, framealpha=0.85)
         ax.set_xlabel("azimuth of tool z axis [deg] (world frame)")
         ax.set_ylabel("elevation of tool z axis [deg]")
         ax.set_xticks(np.arange(-180, 181, 60))
