@@ -185,6 +185,9 @@ def test_cli_sweep_and_slice_write_figures_and_data(tmp_path, capsys):
         (["--out", "m.png", "--mode", "sweep", "--joints", "0,2"], "--joints"),
         (["--out", "m.png", "--resolution", "1"], "--resolution"),
         (["--out", "m.png", "--rpy", "0,90"], "--rpy"),
+        (["--out", "m.png", "--mode", "sweep", "--method", "learned"], "a sweep is plain FK"),
+        (["--out", "m.png", "--mode", "orientation", "--offset", "0.3"], "--offset applies only to slice"),
+        (["--out", "m.png", "--method", "learned", "--cutoff", "0.03"], "--cutoff applies only to --method exact"),
     ],
 )
 def test_cli_rejects_bad_input_with_one_line(tmp_path, capsys, extra, message):

@@ -33,6 +33,20 @@ DEFAULT_RESOLUTION = {"sweep": 400, "slice": 120, "orientation": 36}
 # Named configurations whose tool orientation (and position) a map uses when none is given.
 PREFERRED_CONFIGURATIONS = ("qn", "home")
 MAX_RESOLUTION = 2000
+# Options that only make sense for some modes or methods: option → (attribute, modes, methods).
+OPTION_SCOPE = {
+    "--joints": ("joints", ("sweep",), METHODS),
+    "--step-deg": ("step_deg", ("sweep",), METHODS),
+    "--rpy": ("rpy", ("slice",), METHODS),
+    "--offset": ("offset", ("slice",), METHODS),
+    "--bounds": ("bounds", ("slice",), METHODS),
+    "--point": ("point", ("orientation",), METHODS),
+    "--rolls": ("rolls", ("orientation",), METHODS),
+    "--models": ("models", MODES, ("learned",)),
+    "--no-limits": ("no_limits", MODES, ("exact",)),
+    "--cutoff": ("cutoff", MODES, ("exact",)),
+}
+DEFAULTS = {"step_deg": 2.0, "rolls": 12, "cutoff": 0.0}
 
 
 def register(subparsers) -> None:
@@ -47,7 +61,7 @@ def register(subparsers) -> None:
     parser.add_argument("--out", required=True, help="figure to write (.png)")
     parser.add_argument("--data", help="also save the grid or points with metadata to this .npz file")
     parser.add_argument("--joints", help="sweep: 1-based joints to sweep, e.g. 1,2,3 (default by plane)")
-    parser.add_argument("--step-deg", type=float, default=2.0, help="sweep: joint step in degrees (default 2)")
+    parser.add_argument("--step-deg", type=float, help="sweep: joint step in degrees (default 2)")
     parser.add_argument(
         "--q", help="configuration (name or values): sweep base pose; slice/orientation orientation, offset, point"
     )
@@ -56,13 +70,13 @@ def register(subparsers) -> None:
     parser.add_argument("--offset", type=float, help="slice: plane offset along its normal, metres")
     parser.add_argument("--bounds", help="slice: u_min,u_max,v_min,v_max in metres (default: the reach sphere)")
     parser.add_argument("--point", help="orientation: tool position x,y,z in metres (default: tool point of --q)")
-    parser.add_argument("--rolls", type=int, default=12, help="orientation: roll angles per direction (default 12)")
+    parser.add_argument("--rolls", type=int, help="orientation: roll angles per direction (default 12)")
     parser.add_argument("--models", help="learned: directory of the ONNX models (default: the installed models/)")
     parser.add_argument(
         "--no-limits", action="store_true", help="exact: ignore joint limits (as the M3 labels the nets learned do)"
     )
     parser.add_argument(
-        "--cutoff", type=float, default=0.0, help="exact: reachable only above this manipulability (M3 labels: 0.03)"
+        "--cutoff", type=float, help="exact: reachable only above this manipulability (default 0; M3 labels: 0.03)"
     )
     parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     parser.set_defaults(handler=run)
@@ -76,10 +90,26 @@ def run(args) -> int:
     resolution = DEFAULT_RESOLUTION[args.mode] if args.resolution is None else args.resolution
     if not 2 <= resolution <= MAX_RESOLUTION:
         raise UsageError(f"--resolution must be between 2 and {MAX_RESOLUTION}, got {resolution}")
+    _check_scope(args)
     robot = robot_argument(args.robot)
     mode = {"sweep": _sweep, "slice": _slice, "orientation": _orientation}[args.mode]
     mode(args, robot, resolution)
     return 0
+
+
+def _check_scope(args) -> None:
+    """Refuse options that the chosen mode or method would silently ignore; fill in the defaults."""
+    if args.mode == "sweep" and args.method != "exact":
+        raise UsageError("--method learned applies to slice and orientation maps; a sweep is plain FK")
+    for option, (attribute, modes, methods) in OPTION_SCOPE.items():
+        if getattr(args, attribute) not in (None, False) and (args.mode not in modes or args.method not in methods):
+            where = ", ".join(modes) if args.mode not in modes else f"--method {' or '.join(methods)}"
+            raise UsageError(f"{option} applies only to {where}")
+    for attribute, value in DEFAULTS.items():
+        if getattr(args, attribute) is None:
+            setattr(args, attribute, value)
+    if args.cutoff < 0:
+        raise UsageError(f"--cutoff must be >= 0, got {args.cutoff}")
 
 
 def _numbers(text: str, count: int, option: str) -> np.ndarray:
@@ -200,10 +230,6 @@ def _sweep(args, robot, resolution: int) -> None:
     from jacobian_rrmc.workspace.boundary import find_boundary
     from jacobian_rrmc.workspace.plot import plot_sweep
 
-    if args.method != "exact":
-        raise UsageError("--method learned applies to slice and orientation maps; a sweep is plain FK")
-    if args.cutoff < 0:
-        raise UsageError(f"--cutoff must be >= 0, got {args.cutoff}")
     if not 0.05 <= args.step_deg <= 30:
         raise UsageError(f"--step-deg must be between 0.05 and 30, got {args.step_deg}")
     if args.joints is None:
