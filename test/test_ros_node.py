@@ -211,3 +211,15 @@ def test_plain_twist_input_trajectory_output_and_topic_remapping(ros_context):
     np.testing.assert_allclose(point.velocities, EXPECTED, rtol=1e-9, atol=1e-12)
     np.testing.assert_allclose(point.positions, QN + EXPECTED / 200.0, rtol=1e-9, atol=1e-12)
     assert point.time_from_start.nanosec == 5_000_000
+
+
+def test_near_a_wrist_singularity_the_node_halts_and_reports_an_error(rig):
+    executor, _, probe = rig
+    q = QN.copy()
+    q[4] = 0.03  # rad: wrist almost straight, condition number ≈ 130 (hard threshold 100)
+    probe.joint_state_message = joint_state(NAMES, q)
+    probe.twist_message = twist_stamped(TWIST, "base_link")
+    assert spin_until(executor, lambda: probe.last_status_value("state") == "halted_singularity", timeout=5.0)
+    assert np.all(probe.commands[-1][1] == 0.0)
+    assert any(s.level == b"\x02" and s.message.startswith("halted_singularity") for s in probe.statuses)
+    assert float(probe.last_status_value("condition_number")) > 100.0
