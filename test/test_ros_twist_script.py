@@ -92,3 +92,10 @@ def test_demo_script_stays_clear_of_limits_and_singularities(robot_name, start):
     assert states <= {"ok", "idle"}
     assert closest_to_limit > config.joint_limit_margin  # rad: never in the slow-down zone
     assert lowest_sigma > 2 * config.damping_threshold  # never damped
+
+
+def test_demo_script_speeds_scale_inversely_with_duration():
+    slow, fast = script_for_robot("puma560", 20.0), script_for_robot("puma560", 5.0)
+    assert fast.linear_speed == pytest.approx(4 * slow.linear_speed)
+    assert fast.angular_speed == pytest.approx(4 * slow.angular_speed)
+    assert slow.duration == pytest.approx(20.0)

@@ -88,6 +88,9 @@ class TwistScript:
 
 
 def script_for_robot(robot_name: str, duration: float) -> TwistScript:
-    """The demo script sized for a robot's reach (checked to stay inside its limits from its start pose)."""
+    """The demo script sized for a robot's reach (checked to stay inside its limits from its start pose).
+
+    Pauses are 1/40 of the duration, so every speed scales as 1/duration (20 s: 0.06 m/s, 0.6 rad/s).
+    """
     sizes = {"sixi2": {"square_side": 0.08, "line_length": 0.08}}.get(robot_name, {})
-    return TwistScript(duration=duration, **sizes)
+    return TwistScript(duration=duration, pause=duration / 40.0, **sizes)
