@@ -72,7 +72,7 @@ class BaselineResult:
 def run_baselines(task: str, train_x, train_y, test_x, seed: int, progress=None) -> list[BaselineResult]:
     """Fit every baseline of `task` ("classification" | "regression") and predict the test rows.
 
-    Time per sample = batch prediction time over the test set / test rows (the paper's "avg. time").
+    Time per sample = best of three batch predictions over the test set / test rows (the paper's "avg. time").
     """
     models = _classifiers(seed) if task == "classification" else _regressors(seed)
     subsample = CLASSIFIER_SUBSAMPLE if task == "classification" else REGRESSOR_SUBSAMPLE
@@ -82,9 +82,11 @@ def run_baselines(task: str, train_x, train_y, test_x, seed: int, progress=None)
         count = min(subsample.get(name, DEFAULT_SUBSAMPLE), len(train_x))
         rows = np.sort(rng.choice(len(train_x), count, replace=False))
         pipeline = make_pipeline(StandardScaler(), model).fit(train_x[rows], train_y[rows])
-        start = time.perf_counter()
-        predicted = pipeline.predict(test_x)
-        elapsed = time.perf_counter() - start
+        elapsed = np.inf
+        for _ in range(3):  # best of three: the machine is shared
+            start = time.perf_counter()
+            predicted = pipeline.predict(test_x)
+            elapsed = min(elapsed, time.perf_counter() - start)
         results.append(BaselineResult(name, np.asarray(predicted), elapsed / len(test_x), count))
         if progress is not None:
             progress(name)
