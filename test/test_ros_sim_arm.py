@@ -1,0 +1,66 @@
+"""sim_arm over real DDS: joint_states content, integration of commands, timeout, malformed commands."""
+
+import time
+
+import numpy as np
+import pytest
+
+pytest.importorskip("rclpy")
+
+from rclpy.parameter import Parameter  # noqa: E402
+from rclpy.qos import QoSProfile  # noqa: E402
+from ros_probe import Probe, spin_for, spin_until  # noqa: E402
+from std_msgs.msg import Float64MultiArray  # noqa: E402
+
+from jacobian_rrmc.robots import load_robot  # noqa: E402
+from jacobian_rrmc.ros.environment import create_executor  # noqa: E402
+from jacobian_rrmc.ros.messages import stamp_seconds  # noqa: E402
+from jacobian_rrmc.ros.rrmc_node import VELOCITY_TOPIC  # noqa: E402
+from jacobian_rrmc.ros.sim_arm import SimArmNode  # noqa: E402
+
+pytestmark = pytest.mark.ros
+
+ROBOT = load_robot("sixi2")
+
+
+def test_sim_arm_integrates_commands_and_stops_on_timeout(ros_context):
+    sim = SimArmNode(
+        context=ros_context,
+        parameter_overrides=[
+            Parameter("robot", value="sixi2"),
+            Parameter("rate", value=200.0),
+            Parameter("initial_configuration", value=""),
+            Parameter("command_timeout", value=0.05),
+        ],
+    )
+    probe = Probe(ros_context, listen_joint_states=True)
+    commands = probe.create_publisher(Float64MultiArray, VELOCITY_TOPIC, QoSProfile(depth=10))
+    executor = create_executor(ros_context)
+    executor.add_node(sim)
+    executor.add_node(probe)
+    velocity = np.array([0.1, -0.05, 0.05, 0.2, -0.1, 0.3])
+    try:
+        assert spin_until(executor, lambda: len(probe.joint_states) > 3, timeout=5.0)
+        first = probe.joint_states[-1][1]
+        end = time.monotonic() + 0.5
+        while time.monotonic() < end:
+            commands.publish(Float64MultiArray(data=velocity.tolist()))
+            commands.publish(Float64MultiArray(data=[1.0, 2.0]))  # wrong length: dropped
+            spin_for(executor, 0.01)
+        moving = probe.joint_states[-1][1]
+        stopped_at = time.monotonic()
+        spin_for(executor, 0.3)
+        late = [m for arrival, m in probe.joint_states if arrival > stopped_at + 0.05 + 0.05]
+    finally:
+        executor.shutdown()
+        sim.destroy_node()
+        probe.destroy_node()
+    assert list(first.name) == list(ROBOT.joint_names)
+    np.testing.assert_array_equal(first.position, ROBOT.configuration("home"))  # default start: no qn
+    np.testing.assert_allclose(moving.velocity, velocity, atol=1e-9)
+    elapsed = stamp_seconds(moving.header.stamp) - stamp_seconds(first.header.stamp)
+    travelled = (np.array(moving.position) - np.array(first.position)) / velocity
+    assert np.all(travelled <= elapsed + 1e-9) and np.all(travelled > 0.5 * elapsed)
+    assert len(late) > 10
+    assert all(np.all(np.array(m.velocity) == 0.0) for m in late)
+    assert len({tuple(m.position) for m in late}) == 1  # standing still
