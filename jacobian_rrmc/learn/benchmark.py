@@ -20,6 +20,7 @@ from jacobian_rrmc.kinematics import finite_difference_jacobian, jacobian_world,
 from jacobian_rrmc.learn.baselines import run_baselines
 from jacobian_rrmc.learn.m3_task import raw_rows
 from jacobian_rrmc.learn.metrics import THRESHOLDS, classification_metrics, regression_metrics
+from jacobian_rrmc.learn.robot_task import measure_robot_model
 from jacobian_rrmc.learn.runtime import JacobianNetRuntime
 from jacobian_rrmc.learn.training import relative_frobenius_error
 from jacobian_rrmc.robots import m3_parameters
@@ -146,11 +147,12 @@ def estimation_benchmark(models: list[Path], train_samples: int, seed: int, prog
     arms, poses = _arms(raw), poses_from_features(raw[:, 18:24])
     exact_time = batch_seconds_per_sample(lambda: jacobian_world(arms, reachability_labels(arms, poses)[1]), len(raw))
     rows.append({"method": "closed-form IK → analytic J0 (exact, ours)", "seconds_per_sample": exact_time})
+    one_arm = _arms(raw[:1])
     rows.append(
         {
             "method": "analytic J0 given q (ours)",
             "seconds_per_sample": batch_seconds_per_sample(lambda: jacobian_world(arms, test.q), len(raw)),
-            "batch1_seconds": median_call_seconds(lambda: jacobian_world(_arms(raw[:1]), test.q[0])),
+            "batch1_seconds": median_call_seconds(lambda: jacobian_world(one_arm, test.q[0])),
         }
     )
     return {"rows": rows, "test_samples": len(test), "models": [str(m) for m in models]}
@@ -159,24 +161,17 @@ def estimation_benchmark(models: list[Path], train_samples: int, seed: int, prog
 def robot_benchmark(model: Path, robot, count: int, seed: int) -> dict:
     """Per-robot net: accuracy on fresh in-limit configurations, latency and throughput vs exact sources."""
     runtime = JacobianNetRuntime(model, robot=robot.name, n_joints=robot.n_joints, kind="robot")
+    accuracy = measure_robot_model(model, robot, count, seed)
     q = robot.random_configurations(count, np.random.default_rng(seed))
-    truth = jacobian_world(robot, q).reshape(count, -1)
-    out = runtime.predict(q)
-    error = relative_frobenius_error(out["jacobian"].astype(float).reshape(count, -1), truth)
     source = make_jacobian_source("learned", robot, model_path=str(model))
     analytic = make_jacobian_source("analytic", robot)
     q0 = q[0]
     return {
         "robot": robot.name,
-        "test_samples": count,
-        "test_seed": seed,
         "model": str(model),
         "model_bytes": Path(model).stat().st_size,
         "parameters": runtime.metadata.get("parameters"),
-        "median_relative_frobenius_error": float(np.median(error)),
-        "p95_relative_frobenius_error": float(np.percentile(error, 95)),
-        "max_relative_frobenius_error": float(error.max()),
-        "fraction_confident": float(np.mean(out["confidence"] >= 0.5)),
+        **accuracy,
         "net_batch1_seconds": median_call_seconds(lambda: runtime.predict_one(q0)),
         "learned_source_batch1_seconds": median_call_seconds(lambda: source.evaluate(q0)),
         "analytic_source_batch1_seconds": median_call_seconds(lambda: analytic.evaluate(q0)),
