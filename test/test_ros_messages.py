@@ -6,7 +6,14 @@ import numpy as np
 import pytest
 
 from jacobian_rrmc.robots import load_robot
-from jacobian_rrmc.ros.messages import JointNameMap, MessageError, stamp_seconds, twist_frame, twist_vector
+from jacobian_rrmc.ros.messages import (
+    JointNameMap,
+    MessageError,
+    stamp_nanoseconds,
+    stamp_seconds,
+    twist_frame,
+    twist_vector,
+)
 
 NAMES = ("joint_1", "joint_2", "joint_3")
 
@@ -83,3 +90,9 @@ def test_unknown_twist_frame_raises_naming_both_frames(frame_id):
 
 def test_stamp_seconds():
     assert stamp_seconds(SimpleNamespace(sec=12, nanosec=500_000_000)) == 12.5
+
+
+def test_stamp_nanoseconds_is_exact_where_float_seconds_are_not():
+    a, b = SimpleNamespace(sec=1_795_240_000, nanosec=1), SimpleNamespace(sec=1_795_240_000, nanosec=2)
+    assert stamp_nanoseconds(b) - stamp_nanoseconds(a) == 1
+    assert stamp_seconds(b) - stamp_seconds(a) == 0.0  # below float64 resolution at epoch scale

@@ -31,7 +31,7 @@ from jacobian_rrmc.kinematics import forward_kinematics
 from jacobian_rrmc.robots import load_robot
 from jacobian_rrmc.ros.demo_metrics import TrackingResult, commanded_path, score_tracking
 from jacobian_rrmc.ros.environment import create_executor, freeze_startup_heap
-from jacobian_rrmc.ros.messages import JointNameMap, stamp_seconds
+from jacobian_rrmc.ros.messages import JointNameMap, stamp_nanoseconds
 from jacobian_rrmc.ros.rrmc_node import VELOCITY_TOPIC, RrmcNode
 from jacobian_rrmc.ros.sim_arm import SimArmNode, default_start
 from jacobian_rrmc.ros.twist_script import TwistScript, script_for_robot
@@ -47,21 +47,21 @@ class TwistScriptNode(Node):
     def __init__(self, script: TwistScript, base_frame: str, tool_frame: str, *, context):
         super().__init__("twist_script", context=context)
         self.script = script
-        self.start_time: float | None = None
+        self.start_ns: int | None = None  # ROS time of the script start, integer ns
         self._frames = {"base": base_frame, "tool": tool_frame}
         self._publisher = self.create_publisher(TwistStamped, "cmd_twist", QoSProfile(depth=10))
         self.create_timer(1.0 / SCRIPT_RATE, self._publish)
 
     def start(self) -> None:
-        self.start_time = stamp_seconds(self.get_clock().now().to_msg())
+        self.start_ns = self.get_clock().now().nanoseconds
 
     def _publish(self) -> None:
-        if self.start_time is None:
+        if self.start_ns is None:
             return
-        now = self.get_clock().now().to_msg()
-        segment = self.script.segment_at(stamp_seconds(now) - self.start_time)
+        now = self.get_clock().now()
+        segment = self.script.segment_at((now.nanoseconds - self.start_ns) * 1e-9)
         message = TwistStamped()
-        message.header.stamp = now
+        message.header.stamp = now.to_msg()
         message.header.frame_id = self._frames[segment.frame]
         (message.twist.linear.x, message.twist.linear.y, message.twist.linear.z) = segment.twist[:3].tolist()
         (message.twist.angular.x, message.twist.angular.y, message.twist.angular.z) = segment.twist[3:].tolist()
@@ -74,19 +74,19 @@ class RecorderNode(Node):
     def __init__(self, joint_names, *, context):
         super().__init__("demo_recorder", context=context)
         self._map = JointNameMap(joint_names)
-        self.joint_times: list[float] = []
+        self.joint_times: list[int] = []  # header stamps, ns
         self.joint_positions: list[np.ndarray] = []
-        self.command_times: list[float] = []
+        self.command_times: list[int] = []  # arrival, ROS time ns
         self.commands: list[list[float]] = []
         self.create_subscription(JointState, "joint_states", self._on_joint_state, qos_profile_sensor_data)
         self.create_subscription(Float64MultiArray, VELOCITY_TOPIC, self._on_command, QoSProfile(depth=10))
 
     def _on_joint_state(self, message: JointState) -> None:
-        self.joint_times.append(stamp_seconds(message.header.stamp))
+        self.joint_times.append(stamp_nanoseconds(message.header.stamp))
         self.joint_positions.append(self._map.ordered(message.name, message.position))
 
     def _on_command(self, message: Float64MultiArray) -> None:
-        self.command_times.append(stamp_seconds(self.get_clock().now().to_msg()))
+        self.command_times.append(self.get_clock().now().nanoseconds)
         self.commands.append(list(message.data))
 
 
@@ -181,7 +181,7 @@ def run_demo(robot: str, jacobian: str, duration: float, rate: float | None, pro
         fallback_rate,
         int(os.environ.get("ROS_DOMAIN_ID", "0")),
     )
-    _score(run, recorder, scripter.start_time, sim.robot)
+    _score(run, recorder, scripter.start_ns, sim.robot)
     return run
 
 
@@ -208,10 +208,10 @@ def _spin_for(executor, seconds: float, label: str | None) -> None:
     bar.close()
 
 
-def _score(run: DemoRun, recorder: RecorderNode, start_time: float, robot) -> None:
+def _score(run: DemoRun, recorder: RecorderNode, start_ns: int, robot) -> None:
     """Fill run.tracking and run.plot_data from the recording; times relative to the script start."""
     script = run.script
-    times = np.array(recorder.joint_times) - start_time
+    times = 1e-9 * (np.array(recorder.joint_times, dtype=np.int64) - start_ns)
     q = np.array(recorder.joint_positions)
     keep = np.r_[True, np.diff(times) > 0]  # drop repeated stamps (none expected; cheap insurance)
     times, q = times[keep], q[keep]
@@ -224,7 +224,7 @@ def _score(run: DemoRun, recorder: RecorderNode, start_time: float, robot) -> No
         "times": times[inside],
         "actual": actual[inside],
         "commanded": commanded_path(script, times[inside], start),
-        "command_times": np.array(recorder.command_times) - start_time,
+        "command_times": 1e-9 * (np.array(recorder.command_times, dtype=np.int64) - start_ns),
         "joint_velocity": np.array(recorder.commands),
         "joint_names": robot.joint_names,
     }

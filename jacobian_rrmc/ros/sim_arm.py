@@ -49,24 +49,25 @@ class SimArmNode(Node):
             seed=params["seed"],
         )
         self._names = list(self.robot.joint_names)
+        self._start_ns = self.get_clock().now().nanoseconds
         self.create_subscription(Float64MultiArray, VELOCITY_TOPIC, self._on_command, QoSProfile(depth=10))
         self._publisher = self.create_publisher(JointState, "joint_states", qos_profile_sensor_data)
         self.create_timer(1.0 / params["rate"], self._step)
 
-    def _now(self) -> float:
-        """ROS time in seconds: the simulator integrates on the same clock that stamps joint_states, so a
-        late timer tick never makes the published velocity (Δq/Δstamp) inconsistent."""
-        return self.get_clock().now().nanoseconds * 1e-9
+    def _seconds(self, now) -> float:
+        """Seconds since start-up of a ROS time: the simulator integrates on the clock that stamps
+        joint_states (so a late tick keeps Δq/Δstamp consistent), offset so a float keeps ns resolution."""
+        return (now.nanoseconds - self._start_ns) * 1e-9
 
     def _on_command(self, message: Float64MultiArray) -> None:
         try:
-            self.simulator.command(message.data, self._now())
+            self.simulator.command(message.data, self._seconds(self.get_clock().now()))
         except ValueError as error:
             self.get_logger().warning(f"dropped command: {error}", throttle_duration_sec=1.0)
 
     def _step(self) -> None:
         now = self.get_clock().now()
-        self.simulator.step(now.nanoseconds * 1e-9)
+        self.simulator.step(self._seconds(now))
         message = JointState(
             name=self._names,
             position=self.simulator.measured_position().tolist(),
