@@ -24,19 +24,17 @@ def test_yaml_defaults_equal_dataclass_defaults(repo_root):
     assert ControllerConfig.from_mapping(controller) == ControllerConfig()
 
 
-def test_yaml_node_only_values_and_sim_section(repo_root):
+def test_yaml_documents_every_declared_parameter(repo_root):
+    """config/rrmc.yaml is the single source of defaults: it must list every parameter each node declares."""
+    from jacobian_rrmc.ros.parameters import SIM_ARM_SPECS, rrmc_node_specs
+
     document = yaml.safe_load((repo_root / "config" / "rrmc.yaml").read_text())
     node = document["rrmc_node"]["ros__parameters"]
-    assert node["robot"] == "puma560"
-    assert node["jacobian_source"] == "analytic"
-    assert node["model_path"] == ""
-    assert node["on_model_error"] == "fail"
-    assert node["twist_stamped"] is True
-    assert node["command_type"] == "velocity"
-    assert node["fd_step"] == pytest.approx(1e-5)
-    assert node["confidence_threshold"] == pytest.approx(0.5)
     sim = document["sim_arm"]["ros__parameters"]
-    assert sim == {"robot": "puma560", "rate": 1000.0, "noise_std": 0.0, "latency": 0.0, "initial_configuration": ""}
+    assert set(node) == {spec.name for spec in rrmc_node_specs()}
+    assert set(sim) == {spec.name for spec in SIM_ARM_SPECS}
+    _, node_only = split_node_parameters(node)
+    assert set(node_only) == set(NODE_ONLY_PARAMETERS)
 
 
 def test_from_mapping_accepts_ints_for_floats():

@@ -27,6 +27,8 @@ NODE_ONLY_PARAMETERS = (
     "on_model_error",
     "twist_stamped",
     "command_type",
+    "trigger",
+    "diagnostics_rate",
 )
 
 
