@@ -40,18 +40,38 @@ class JointAngleEncoding(nn.Module):
         return torch.cat([torch.sin(rest), torch.cos(rest)], dim=1)
 
 
+# Generators of the rotations about x, y, z: R_k(o) = I + sin(o)·K_k + (1 − cos(o))·K_k² (Rodrigues). Built from
+# whole tensors rather than per-entry stacks, so the exported graph has few nodes (batch-1 latency).
+_GENERATORS = torch.zeros(3, 3, 3, dtype=torch.float64)
+_GENERATORS[0, 2, 1], _GENERATORS[0, 1, 2] = 1.0, -1.0
+_GENERATORS[1, 0, 2], _GENERATORS[1, 2, 0] = 1.0, -1.0
+_GENERATORS[2, 1, 0], _GENERATORS[2, 0, 1] = 1.0, -1.0
+
+
 def _rotation_xyz(euler: torch.Tensor) -> torch.Tensor:
-    """Rx(o1)·Ry(o2)·Rz(o3) for euler (B, 3) → (B, 9) row-major (the M3 randPose convention)."""
-    s1, s2, s3 = torch.sin(euler).unbind(1)
-    c1, c2, c3 = torch.cos(euler).unbind(1)
-    return torch.stack(
-        [
-            c2 * c3, -c2 * s3, s2,
-            c1 * s3 + s1 * s2 * c3, c1 * c3 - s1 * s2 * s3, -s1 * c2,
-            s1 * s3 - c1 * s2 * c3, s1 * c3 + c1 * s2 * s3, c1 * c2,
-        ],
-        dim=1,
-    )  # fmt: skip
+    """Rx(o1)·Ry(o2)·Rz(o3) for euler (B, 3) → (B, 3, 3) (the M3 randPose convention)."""
+    generators = _GENERATORS.to(euler.dtype)
+    angles = euler.unsqueeze(2).unsqueeze(3)  # (B, 3, 1, 1)
+    axes = torch.eye(3, dtype=euler.dtype) + torch.sin(angles) * generators
+    axes = axes + (1 - torch.cos(angles)) * torch.matmul(generators, generators)
+    return torch.matmul(torch.matmul(axes[:, 0], axes[:, 1]), axes[:, 2])
+
+
+def _azimuth_unit(raw: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """(cos φ, sin φ) as (B, 1, 1) and the horizontal radius r (B, 1) of an M3 row's position (φ = 0 at r = 0)."""
+    xy = raw[:, M3_POSITION.start : M3_POSITION.start + 2]
+    radius_sq = (xy * xy).sum(dim=1, keepdim=True)
+    radius = torch.sqrt(radius_sq)
+    safe = radius > 1e-12
+    fallback = torch.tensor([1.0, 0.0], dtype=raw.dtype)
+    unit = torch.where(safe, xy / torch.where(safe, radius, torch.ones_like(radius)), fallback)
+    return unit[:, 0:1].unsqueeze(2), unit[:, 1:2].unsqueeze(2), radius
+
+
+def _turn_rows(rows: torch.Tensor, c: torch.Tensor, s: torch.Tensor) -> torch.Tensor:
+    """Rz(φ)·rows for (B, 3, K) rows, with c, s = cos φ, sin φ as (B, 1, 1)."""
+    first, second = rows[:, 0:1], rows[:, 1:2]
+    return torch.cat([c * first - s * second, s * first + c * second, rows[:, 2:3]], dim=1)
 
 
 class M3Encoding(nn.Module):
@@ -81,43 +101,36 @@ class M3Encoding(nn.Module):
         )
 
     def forward(self, raw: torch.Tensor, branch: torch.Tensor | None = None) -> torch.Tensor:
-        d3, d4, a2, a3 = raw[:, M3_D3], raw[:, M3_D4], raw[:, M3_A2], raw[:, M3_A3]
-        position = raw[:, M3_POSITION]
-        lengths = torch.stack([d3, d4, a2, a3], dim=1)
+        lengths = raw[:, [M3_D3, M3_D4, M3_A2, M3_A3]]
+        d3, d4, a2, a3 = lengths[:, 0:1], lengths[:, 1:2], lengths[:, 2:3], lengths[:, 3:4]
+        z = raw[:, M3_POSITION.stop - 1 : M3_POSITION.stop]
+        c, s, radius = _azimuth_unit(raw)
         if self.azimuth:
             # Pose turned about z0 into the arm's vertical plane: position (r, 0, z), orientation Rz(−φ)·R.
-            turned = torch.matmul(
-                _azimuth_rotation(raw).transpose(1, 2), _rotation_xyz(raw[:, M3_EULER]).reshape(-1, 3, 3)
-            )
-            radius = torch.sqrt(position[:, 0] ** 2 + position[:, 1] ** 2)
-            parts = [lengths, torch.stack([radius, position[:, 2]], dim=1), turned.reshape(-1, 9)]
+            turned = _turn_rows(_rotation_xyz(raw[:, M3_EULER]), c, -s)
+            parts = [lengths, radius, z, turned.reshape(-1, 9)]
         elif self.rotation == "matrix":
-            parts = [lengths, position, _rotation_xyz(raw[:, M3_EULER])]
+            parts = [lengths, raw[:, M3_POSITION], _rotation_xyz(raw[:, M3_EULER]).reshape(-1, 9)]
         else:
-            parts = [lengths, position, raw[:, M3_EULER]]
+            parts = [lengths, raw[:, M3_POSITION], raw[:, M3_EULER]]
         if self.reach:
             # The wrist centre is the tool point (d5 = d6 = 0). It is reachable iff the horizontal
             # radius covers the shoulder offset d3 and the shoulder distance lies between |a2 − L| and
             # a2 + L, L = forearm length √(a3² + d4²). The net gets these quantities, not the verdict.
-            radius_sq = position[:, 0] ** 2 + position[:, 1] ** 2
-            norm = torch.sqrt(radius_sq + position[:, 2] ** 2)
-            shoulder = torch.sqrt(torch.clamp(norm**2 - d3**2, min=0.0))
-            forearm = torch.sqrt(a3**2 + d4**2)
             # |det J| of this family factors as a2 · elbow(shoulder distance) · arm-plane radius · |sin q5|;
             # the first three factors depend on the position only and are given (clamped at 0 where
             # out of reach), plus the log of their product, which makes the manipulability cutoff an
             # additive boundary. The wrist factor max|sin q5| over the branches is left to the net.
-            cos_elbow = (shoulder**2 - a2**2 - forearm**2) / torch.clamp(2 * a2, min=1e-6)
-            elbow = torch.sqrt(torch.clamp(forearm**2 - cos_elbow**2, min=0.0))
-            plane_radius = torch.sqrt(torch.clamp(radius_sq - d3**2, min=0.0))
-            parts.append(
-                torch.stack(
-                    [norm, torch.sqrt(radius_sq) - d3, shoulder, forearm, a2 + forearm - shoulder,
-                     shoulder - torch.abs(a2 - forearm), elbow, plane_radius, a2 * elbow * plane_radius,
-                     torch.log(a2 * elbow * plane_radius + 1e-4)],
-                    dim=1,
-                )
-            )  # fmt: skip
+            radius_sq = radius * radius
+            norm_sq = radius_sq + z * z
+            shoulder = torch.sqrt(torch.clamp(norm_sq - d3 * d3, min=0.0))
+            forearm = torch.sqrt(a3 * a3 + d4 * d4)
+            cos_elbow = (shoulder * shoulder - a2 * a2 - forearm * forearm) / torch.clamp(2 * a2, min=1e-6)
+            elbow = torch.sqrt(torch.clamp(forearm * forearm - cos_elbow * cos_elbow, min=0.0))
+            plane_radius = torch.sqrt(torch.clamp(radius_sq - d3 * d3, min=0.0))
+            arm = a2 * elbow * plane_radius
+            parts += [torch.sqrt(norm_sq), radius - d3, shoulder, forearm, a2 + forearm - shoulder,
+                      shoulder - torch.abs(a2 - forearm), elbow, plane_radius, arm, torch.log(arm + 1e-4)]  # fmt: skip
         if self.branch:
             if branch is None:
                 raise ValueError("this encoding needs the IK branch index")
@@ -148,17 +161,6 @@ class BaseRotation(nn.Module):
         return torch.cat([linear, angular], dim=1)
 
 
-def _azimuth_rotation(raw: torch.Tensor) -> torch.Tensor:
-    """Rz(φ) (B, 3, 3) with φ = atan2(y, x) of the M3 row's position (identity at x = y = 0)."""
-    x, y = raw[:, M3_POSITION.start], raw[:, M3_POSITION.start + 1]
-    radius = torch.sqrt(x**2 + y**2)
-    safe = radius > 1e-12
-    c = torch.where(safe, x / torch.where(safe, radius, torch.ones_like(radius)), torch.ones_like(x))
-    s = torch.where(safe, y / torch.where(safe, radius, torch.ones_like(radius)), torch.zeros_like(y))
-    zero, one = torch.zeros_like(c), torch.ones_like(c)
-    return torch.stack([c, -s, zero, s, c, zero, zero, zero, one], dim=1).reshape(-1, 3, 3)
-
-
 class AzimuthRotation(nn.Module):
     """J in the azimuth frame of an M3 pose ↔ J0 in the world frame: J0 = diag(Rz(φ), Rz(φ))·J_az.
 
@@ -172,9 +174,7 @@ class AzimuthRotation(nn.Module):
         self.inverse = inverse
 
     def forward(self, raw: torch.Tensor, jacobian: torch.Tensor) -> torch.Tensor:
-        rotation = _azimuth_rotation(raw)
+        c, s, _ = _azimuth_unit(raw)
         if self.inverse:
-            rotation = rotation.transpose(1, 2)
-        return torch.cat(
-            [torch.matmul(rotation, jacobian[:, :3, :]), torch.matmul(rotation, jacobian[:, 3:, :])], dim=1
-        )
+            s = -s
+        return torch.cat([_turn_rows(jacobian[:, :3], c, s), _turn_rows(jacobian[:, 3:], c, s)], dim=1)
