@@ -99,3 +99,14 @@ def test_demo_script_speeds_scale_inversely_with_duration():
     assert fast.linear_speed == pytest.approx(4 * slow.linear_speed)
     assert fast.angular_speed == pytest.approx(4 * slow.angular_speed)
     assert slow.duration == pytest.approx(20.0)
+
+
+def test_tilt_rotates_about_tool_x_and_returns():
+    script = TwistScript(rotation_angle=np.pi / 2, tilt_angle=np.pi / 6)
+    tilts = [s for s in script.segments if s.phase == ROTATION and s.twist[3] != 0]
+    assert len(tilts) == 2
+    assert sum(s.twist[3] * s.duration for s in tilts) == pytest.approx(0.0, abs=1e-12)
+    for segment in tilts:
+        assert segment.frame == "tool"
+        np.testing.assert_array_equal(segment.twist[[0, 1, 2, 4, 5]], 0.0)
+        assert abs(segment.twist[3] * segment.duration) == pytest.approx(np.pi / 6)

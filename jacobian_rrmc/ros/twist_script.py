@@ -1,4 +1,4 @@
-"""The demo's scripted hand motion: a square in a horizontal plane, a vertical line, a rotation about the tool axis.
+"""The demo's scripted hand motion: a square in a horizontal plane, a vertical line, then pure rotations.
 
 Plain Python: `TwistScript.twist_at(t)` gives the commanded twist at time t since the script started.
 The geometry is fixed; the total duration sets the speeds.
@@ -29,7 +29,9 @@ class Segment:
 
 class TwistScript:
     """Square (side `square_side` m, base-frame x/y), vertical line (up and back `line_length` m), then a
-    rotation of `rotation_angle` rad about the tool z axis and back, with pauses between moves.
+    rotation of `rotation_angle` rad about the tool z axis and back, then a tilt of `tilt_angle` rad about
+    the tool x axis and back, with pauses between moves. The tilt is the demanding drift test: unless the
+    tool point lies on the wrist centre, keeping it still while tilting needs the whole arm to move.
 
     Motion segments get equal time per metre (translation) or per radian scaled by `tool_radius` (a
     rotation of 1 rad counts as `tool_radius` metres), and all pauses last `pause` s; the speeds follow
@@ -42,11 +44,12 @@ class TwistScript:
         square_side: float = 0.1,
         line_length: float = 0.1,
         rotation_angle: float = np.pi / 2,
+        tilt_angle: float = 0.0,
         tool_radius: float = 0.1,
         pause: float = 0.5,
     ):
-        if min(duration, square_side, line_length, rotation_angle, tool_radius) <= 0 or pause < 0:
-            raise ValueError("duration and sizes must be positive, pause non-negative")
+        if min(duration, square_side, line_length, rotation_angle, tool_radius) <= 0 or min(pause, tilt_angle) < 0:
+            raise ValueError("duration and sizes must be positive, pause and tilt non-negative")
         moves = [  # (unit direction, length, frame, phase); rotation lengths in radians
             ((1, 0, 0, 0, 0, 0), square_side, "base", SQUARE),
             ((0, 1, 0, 0, 0, 0), square_side, "base", SQUARE),
@@ -57,6 +60,11 @@ class TwistScript:
             ((0, 0, 0, 0, 0, 1), rotation_angle, "tool", ROTATION),
             ((0, 0, 0, 0, 0, -1), rotation_angle, "tool", ROTATION),
         ]
+        if tilt_angle > 0:
+            moves += [
+                ((0, 0, 0, 1, 0, 0), tilt_angle, "tool", ROTATION),
+                ((0, 0, 0, -1, 0, 0), tilt_angle, "tool", ROTATION),
+            ]
         pauses = pause * (len(moves) + 1)
         if pauses >= duration:
             raise ValueError(f"duration {duration} s leaves no time for motion after {pauses} s of pauses")
@@ -93,4 +101,4 @@ def script_for_robot(robot_name: str, duration: float) -> TwistScript:
     Pauses are 1/40 of the duration, so every speed scales as 1/duration (20 s: 0.06 m/s, 0.6 rad/s).
     """
     sizes = {"sixi2": {"square_side": 0.08, "line_length": 0.08}}.get(robot_name, {})
-    return TwistScript(duration=duration, pause=duration / 40.0, **sizes)
+    return TwistScript(duration=duration, pause=duration / 40.0, tilt_angle=np.pi / 6, **sizes)
