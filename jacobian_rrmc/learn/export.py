@@ -74,6 +74,7 @@ def export_onnx(deployed: DeployedJacobianNet, path: Path, metadata: dict, outpu
     metadata = {**metadata, "format_version": FORMAT_VERSION, "inputs": input_names, "outputs": list(outputs)}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.simplefilter("ignore", torch.jit.TracerWarning)  # the encodings' constant tensors are constants
         torch.onnx.export(
             _Selected(), example, str(path), dynamo=False, input_names=input_names, output_names=list(outputs),
             dynamic_axes={name: {0: "batch"} for name in input_names + list(outputs)}, opset_version=17,
