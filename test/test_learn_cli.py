@@ -100,3 +100,18 @@ def test_jacobian_command_learned_with_a_wrong_model_is_a_usage_error(tmp_path, 
     bad.write_bytes(b"junk")
     assert main(["jacobian", "--robot", "puma560", "--q", "qn", "--method", "learned", "--model", str(bad)]) == 2
     assert "cannot load model" in capsys.readouterr().err
+
+
+def test_train_from_a_generated_directory_measures_on_its_test_split(tmp_path, capsys):
+    from jacobian_rrmc.dataset import generate, save_npz
+
+    save_npz(generate("jacob0", 1500, seed=1), tmp_path / "jacob0_train.npz")
+    save_npz(generate("jacob0", 200, seed=1, split="test"), tmp_path / "jacob0_test.npz")
+    out = tmp_path / "j.onnx"
+    assert (
+        main(["train", "--kind", "m3_jacob0", "--data", str(tmp_path), "--epochs", "1", "--out", str(out), *TINY]) == 0
+    )
+    metrics = json.loads(capsys.readouterr().out)["metrics"]
+    assert metrics["test_samples"] == 200 and "r2" in metrics
+    assert main(["train", "--kind", "m3_confidence", "--data", str(tmp_path), "--out", str(out), *TINY]) == 2
+    assert "conf_train.npz not found" in capsys.readouterr().err

@@ -41,7 +41,9 @@ def register(subparsers) -> None:
     parser.add_argument("--patience", type=int, default=10, help="early stopping: epochs without improvement")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=1, help="torch CPU threads")
-    parser.add_argument("--test-samples", type=int, default=20000, help="fresh samples for the reported metrics")
+    parser.add_argument(
+        "--test-samples", type=int, default=20000, help="fresh test samples for the metrics (--data: its test split)"
+    )
     parser.add_argument("--pose-only", action="store_true", help="m3_jacob0 without the IK-branch input")
     parser.add_argument("--plot", help="training-curve PNG (default: <out stem>_training.png next to the model)")
     parser.add_argument("--checkpoint", help="checkpoint path (default: <out>.ckpt)")
@@ -115,8 +117,10 @@ def run(args) -> int:
             from jacobian_rrmc.learn.m3_task import load_or_generate, train_m3
 
             data = load_or_generate(args.kind, args.data, args.generate, args.seed)
+            test = load_or_generate(args.kind, args.data, None, args.seed, split="test") if args.data else None
             metadata, history = train_m3(args.kind, data, config, out, checkpoint, args.resume, progress,
-                                         provenance, args.test_samples, branch=not args.pose_only)  # fmt: skip
+                                         provenance, args.test_samples, branch=not args.pose_only,
+                                         test=test)  # fmt: skip
         else:
             raise UsageError(f"--kind must be robot:<name>, {' or '.join(M3_KINDS)}; got {args.kind!r}")
     except (FileNotFoundError, ValueError) as error:  # missing --data files, checkpoint from another config

@@ -74,9 +74,9 @@ def make_encoding(kind: str, branch: bool | None = None) -> M3Encoding:
 
 
 def train_m3(kind: str, dataset: Dataset, config: TrainingConfig, out: Path, checkpoint: Path | None, resume: bool,
-             progress: bool, provenance: dict, test_samples: int,
-             branch: bool = True) -> tuple[dict, list[dict]]:  # fmt: skip
-    """Train, export to `out`, measure on a fresh seeded test split; returns (metadata, history).
+             progress: bool, provenance: dict, test_samples: int, branch: bool = True,
+             test: Dataset | None = None) -> tuple[dict, list[dict]]:  # fmt: skip
+    """Train, export to `out`, measure on `test` (default: a fresh seeded test split); returns (metadata, history).
 
     branch=False makes a pose-only m3_jacob0 net (no `branch` input), e.g. for workspace maps.
     """
@@ -89,7 +89,8 @@ def train_m3(kind: str, dataset: Dataset, config: TrainingConfig, out: Path, che
     result = trainer.run(checkpoint=checkpoint, progress=progress)
     extra = {**provenance, "training_samples": len(dataset), "dataset": dataset.metadata}
     export_m3(kind, encoding, result, data, dataset.labels, out, extra)
-    test = generate(DATASET_KIND[kind], test_samples or TEST_SIZE, config.seed, split="test")
+    if test is None:
+        test = generate(DATASET_KIND[kind], test_samples or TEST_SIZE, config.seed, split="test")
     extra["metrics"] = measure_m3(kind, out, test)
     return export_m3(kind, encoding, result, data, dataset.labels, out, extra), result.history
 
