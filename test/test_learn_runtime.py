@@ -117,3 +117,22 @@ def test_learned_source_model_errors_fail_or_fall_back(puma, tiny_model, tmp_pat
         warnings.simplefilter("error")
         estimate = source.evaluate(puma.configuration("qn"))
     assert estimate.fell_back
+
+
+def test_runtime_and_learned_sources_need_no_torch(repo_root):
+    """The deployed path (controller source, workspace maps, runtime) must run with onnxruntime alone."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "sys.modules['torch'] = None  # any import of torch now raises ImportError\n"
+        "import jacobian_rrmc.jacobians.learned, jacobian_rrmc.workspace.learned, jacobian_rrmc.learn.runtime\n"
+        "from jacobian_rrmc.robots import load_robot\n"
+        "from jacobian_rrmc.jacobians import make_jacobian_source\n"
+        "robot = load_robot('puma560')\n"
+        "estimate = make_jacobian_source('learned', robot).evaluate(robot.configuration('qn'))\n"
+        "assert not estimate.fell_back\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=repo_root, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr

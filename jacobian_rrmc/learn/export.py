@@ -22,10 +22,8 @@ import torch
 from torch import nn
 
 from jacobian_rrmc.learn.model import JacobianNet
+from jacobian_rrmc.learn.model_format import FORMAT_VERSION, METADATA_KEY
 from jacobian_rrmc.learn.scaling import Scaling
-
-METADATA_KEY = "jacobian_rrmc"
-FORMAT_VERSION = 1
 
 
 class DeployedJacobianNet(nn.Module):

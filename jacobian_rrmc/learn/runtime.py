@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import onnxruntime as ort
 
-from jacobian_rrmc.learn.export import FORMAT_VERSION, METADATA_KEY
+from jacobian_rrmc.learn.model_format import FORMAT_VERSION, METADATA_KEY
 
 RANGE_SLACK = 1e-6
 
