@@ -72,7 +72,8 @@ setup(
             "ros-rmw-fastrtps-cpp",
         ],
         # Exactly 2.13.0: the CPU build; any looser spec pulls gigabytes of CUDA packages.
-        "train": ["torch==2.13.0", "onnx", "scikit-learn"],
+        # LightGBM and XGBoost (CPU build) are the paper-table baselines of `jacobian-rrmc benchmark`.
+        "train": ["torch==2.13.0", "onnx", "scikit-learn", "lightgbm", "xgboost-cpu"],
         "test": [
             "pytest",
             "pytest-timeout",
