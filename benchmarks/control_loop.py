@@ -39,6 +39,7 @@ from tqdm import tqdm
 
 from jacobian_rrmc.control import ControllerConfig, ResolvedRateController
 from jacobian_rrmc.jacobians import JACOBIAN_SOURCES, make_jacobian_source
+from jacobian_rrmc.machine import machine_summary
 from jacobian_rrmc.robots import load_robot
 from jacobian_rrmc.ros.environment import create_executor, freeze_startup_heap, isolate_ros_traffic, require_ros
 
@@ -189,16 +190,6 @@ def _spin(executor, seconds: float) -> None:
         executor.spin_once(timeout_sec=min(remaining, 0.05))
 
 
-def machine() -> str:
-    model = platform.processor() or platform.machine()
-    for line in Path("/proc/cpuinfo").read_text().splitlines() if Path("/proc/cpuinfo").exists() else []:
-        if line.startswith("model name"):
-            model = line.split(":", 1)[1].strip()
-            break
-    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    return f"{model}, {os.cpu_count()} logical CPUs, load average at start {load} (1/5/15 min)"
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=5.0, help="measured seconds per DDS configuration")
@@ -207,7 +198,7 @@ def main() -> int:
     args = parser.parse_args()
     command_line = "PYTHONPATH=. python benchmarks/control_loop.py " + shlex.join(sys.argv[1:])
     started = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    host = machine()
+    host = machine_summary()
     rng = np.random.default_rng(0)
 
     compute_rows = []

@@ -33,6 +33,7 @@ import roboticstoolbox as rtb
 from jacobian_rrmc.dataset import PAPER_SIZES, generate, generate_many, random_kinematic_arms, random_poses
 from jacobian_rrmc.dataset.reachability import MANIPULABILITY_CUTOFF
 from jacobian_rrmc.ik import solve_ik
+from jacobian_rrmc.machine import cpu_model
 from jacobian_rrmc.robots import m3_parameters, random_m3_parameters
 
 
@@ -134,7 +135,7 @@ def main() -> int:
         "# jacob0 dataset labelling speed",
         "",
         f"Command: `PYTHONPATH=. {command}`",
-        f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python "
+        f"Machine: {cpu_model()}, {os.cpu_count()} cores, Python "
         f"{platform.python_version()}, numpy {np.__version__}, roboticstoolbox {rtb.__version__}; "
         f"1-min load average {load_before:.2f} before, {load_after:.2f} after (other jobs share the cores, so "
         "the per-CPU-second rate, from this process's CPU time, is the fairer single-core figure).",

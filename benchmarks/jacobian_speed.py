@@ -35,21 +35,12 @@ import roboticstoolbox as rtb  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
 from jacobian_rrmc.kinematics import finite_difference_jacobian, jacobian_world  # noqa: E402
+from jacobian_rrmc.machine import machine_summary  # noqa: E402
 from jacobian_rrmc.robots import load_robot  # noqa: E402
 
 SINGLE_CALL_TARGET_US = 10.0
 BATCH_TARGET_PER_S = 2e6
 DEFAULT_OUTPUT = Path(__file__).resolve().parent / "results" / "jacobian_speed.md"
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def latency_us(function, configurations: np.ndarray, calls: int) -> tuple[float, float]:
@@ -131,8 +122,7 @@ def main(argv=None) -> int:
         "",
         f"- command: `{command}`",
         f"- date: {datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}",
-        f"- machine: {cpu_model()}, {os.cpu_count()} logical CPUs; pinned to core {args.core}, "
-        "NUMBA/OMP/OPENBLAS/MKL threads = 1",
+        f"- machine: {machine_summary()}; pinned to core {args.core}, NUMBA/OMP/OPENBLAS/MKL threads = 1",
         f"- software: Python {platform.python_version()}, numpy {np.__version__}, numba {numba.__version__}, "
         f"roboticstoolbox-python {rtb.__version__}",
         "",

@@ -39,6 +39,7 @@ import numpy as np  # noqa: E402
 import onnxruntime as ort  # noqa: E402
 
 from jacobian_rrmc.kinematics import forward_kinematics  # noqa: E402
+from jacobian_rrmc.machine import machine_summary  # noqa: E402
 from jacobian_rrmc.robots import load_robot, m3_arm  # noqa: E402
 from jacobian_rrmc.workspace.best_solution import best_solutions  # noqa: E402
 from jacobian_rrmc.workspace.learned import LearnedWorkspace  # noqa: E402
@@ -170,23 +171,13 @@ def _error_given_best_branch(nets: LearnedWorkspace, poses: np.ndarray, truth: n
     return float(np.median(np.abs(estimate - truth) / truth))
 
 
-def _cpu_name() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
 def report(results: list[dict], command: str, resolution: int, repeats: int) -> str:
     lines = [
         "# Workspace maps: exact vs learned (JacobianNet M3 nets)",
         "",
         f"- command: `{command}`",
         f"- date: {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC",
-        f"- machine: {_cpu_name()}, {os.cpu_count()} logical CPUs; one thread (onnxruntime and numpy); "
+        f"- machine: {machine_summary()}; one thread (onnxruntime and numpy); "
         f"load average {os.getloadavg()[0]:.1f} at the end (other jobs share the CPUs)",
         f"- software: Python {platform.python_version()}, numpy {np.__version__}, onnxruntime {ort.__version__}",
         f"- grids: slice = plane {PLANE} through the tool point of the named pose with that pose's orientation, "

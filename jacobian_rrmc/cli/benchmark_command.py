@@ -12,6 +12,7 @@ from tqdm import tqdm
 
 from jacobian_rrmc.cli.main import UsageError
 from jacobian_rrmc.cli.train_command import command_line
+from jacobian_rrmc.machine import machine_summary
 
 PER_ROBOT = ("puma560", "sixi2")
 
@@ -62,7 +63,7 @@ def run(args) -> int:
     out.mkdir(parents=True, exist_ok=True)
     command = command_line(args)
     header = (
-        f"Command: `{command}`  \nMachine: {platform.machine()}, {platform.processor() or 'cpu'}, Python "
+        f"Command: `{command}`  \nMachine: {machine_summary()}, Python "
         f"{platform.python_version()}; {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; seed {args.seed}\n"
     )
     bar = tqdm(desc="benchmark", unit="step")

@@ -86,3 +86,30 @@ def freeze_startup_heap() -> None:
     """
     gc.collect()
     gc.freeze()
+
+
+def run_node_until_shutdown(node_class, executable: str, args=None) -> None:
+    """Body of a node's console script: init, build `node_class()`, spin until shutdown, clean up.
+
+    A configuration problem found while building the node (bad parameter, unknown robot, missing
+    file) is printed as one line and exits with code 2 instead of a traceback. rclpy is imported here,
+    not at module level, so this module loads without ROS (the demo checks for ROS with it first).
+    """
+    import rclpy
+    from rclpy.executors import ExternalShutdownException
+
+    rclpy.init(args=args)
+    try:
+        node = node_class()
+    except (ValueError, KeyError, FileNotFoundError) as error:
+        print(f"{executable}: {error}")
+        rclpy.try_shutdown()
+        raise SystemExit(2) from None
+    freeze_startup_heap()
+    try:
+        spin_until_shutdown(node)
+    except (KeyboardInterrupt, ExternalShutdownException):
+        pass
+    finally:
+        node.destroy_node()
+        rclpy.try_shutdown()

@@ -32,11 +32,9 @@ import dataclasses
 import time
 
 import numpy as np
-import rclpy
 from builtin_interfaces.msg import Duration
 from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus, KeyValue
 from geometry_msgs.msg import Twist, TwistStamped
-from rclpy.executors import ExternalShutdownException
 from rclpy.node import Node
 from rclpy.qos import QoSProfile, qos_profile_sensor_data
 from sensor_msgs.msg import JointState
@@ -47,7 +45,7 @@ from jacobian_rrmc.control import ControllerConfig, ControllerState, ResolvedRat
 from jacobian_rrmc.jacobians import make_jacobian_source
 from jacobian_rrmc.robots import load_robot
 from jacobian_rrmc.ros.controller_status import StateStatistics
-from jacobian_rrmc.ros.environment import freeze_startup_heap, spin_until_shutdown
+from jacobian_rrmc.ros.environment import run_node_until_shutdown
 from jacobian_rrmc.ros.loop_statistics import LoopStatistics
 from jacobian_rrmc.ros.messages import JointNameMap, MessageError, twist_frame, twist_vector
 from jacobian_rrmc.ros.parameters import declare, rrmc_node_specs
@@ -223,21 +221,7 @@ class RrmcNode(Node):
 
 def main(args=None) -> None:
     """Console script `rrmc_node` (also `ros2 run jacobian_rrmc rrmc_node`)."""
-    rclpy.init(args=args)
-    try:
-        node = RrmcNode()
-    except (ValueError, KeyError, FileNotFoundError) as error:
-        print(f"rrmc_node: {error}")
-        rclpy.try_shutdown()
-        raise SystemExit(2) from None
-    freeze_startup_heap()
-    try:
-        spin_until_shutdown(node)
-    except (KeyboardInterrupt, ExternalShutdownException):
-        pass
-    finally:
-        node.destroy_node()
-        rclpy.try_shutdown()
+    run_node_until_shutdown(RrmcNode, "rrmc_node", args)
 
 
 if __name__ == "__main__":

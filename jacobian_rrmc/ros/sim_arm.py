@@ -10,8 +10,6 @@ keeps its previous command until the command timeout stops it).
 from __future__ import annotations
 
 import numpy as np
-import rclpy
-from rclpy.executors import ExternalShutdownException
 from rclpy.node import Node
 from rclpy.qos import QoSProfile, qos_profile_sensor_data
 from sensor_msgs.msg import JointState
@@ -19,7 +17,7 @@ from std_msgs.msg import Float64MultiArray
 
 from jacobian_rrmc.robots import load_robot
 from jacobian_rrmc.ros.arm_simulator import ArmSimulator
-from jacobian_rrmc.ros.environment import freeze_startup_heap, spin_until_shutdown
+from jacobian_rrmc.ros.environment import run_node_until_shutdown
 from jacobian_rrmc.ros.parameters import declare, sim_arm_specs
 from jacobian_rrmc.ros.rrmc_node import VELOCITY_TOPIC
 
@@ -79,21 +77,7 @@ class SimArmNode(Node):
 
 def main(args=None) -> None:
     """Console script `sim_arm` (also `ros2 run jacobian_rrmc sim_arm`)."""
-    rclpy.init(args=args)
-    try:
-        node = SimArmNode()
-    except (ValueError, KeyError, FileNotFoundError) as error:
-        print(f"sim_arm: {error}")
-        rclpy.try_shutdown()
-        raise SystemExit(2) from None
-    freeze_startup_heap()
-    try:
-        spin_until_shutdown(node)
-    except (KeyboardInterrupt, ExternalShutdownException):
-        pass
-    finally:
-        node.destroy_node()
-        rclpy.try_shutdown()
+    run_node_until_shutdown(SimArmNode, "sim_arm", args)
 
 
 if __name__ == "__main__":
