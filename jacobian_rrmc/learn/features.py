@@ -20,7 +20,6 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-M3_COLUMNS = 24  # 18 DH columns + 6 pose columns (dynamics columns are never used)
 M3_D3, M3_D4, M3_A2, M3_A3 = 2, 3, 7, 8
 M3_POSITION = slice(18, 21)
 M3_EULER = slice(21, 24)

@@ -24,7 +24,7 @@ from jacobian_rrmc.learn.runtime import JacobianNetRuntime
 from jacobian_rrmc.learn.training import Trainer, TrainingConfig, TrainingResult, relative_frobenius_error
 from jacobian_rrmc.robots import RobotModel
 
-TEST_SEED_OFFSET = 1000
+TEST_SEED_OFFSET = 1000  # fresh test configurations use seed + this, never the training draw
 
 
 def train_robot(robot: RobotModel, samples: int, config: TrainingConfig, checkpoint: Path | None = None,

@@ -17,8 +17,6 @@ from matplotlib.patches import Rectangle
 
 from jacobian_rrmc.workspace.boundary import Boundary
 
-_AXIS_NAMES = "xyz"
-
 
 def _axis_labels(ax, plane: str) -> None:
     ax.set_xlabel(f"{plane[0]} [m] (world frame)")
