@@ -31,6 +31,8 @@ class ReferencePoseTracker:
         self.active = False
         self.position = np.zeros(3)
         self.rotation = np.eye(3)
+        # Load (or JIT-compile) the rotation kernels now: the first moving cycle must not stall for them.
+        rotation_exp(rotation_log(self.rotation))
 
     def reset(self) -> None:
         """Forget the reference; the next `correction` starts a new one at the measured pose."""
