@@ -1,4 +1,4 @@
-"""Shared pytest fixtures: a seeded random generator and the repository root."""
+"""Shared pytest fixtures: a seeded random generator, the repository root, a ROS context, the PUMA 560 models."""
 
 from pathlib import Path
 
@@ -36,3 +36,19 @@ def ros_context():
     rclpy.init(context=context)
     yield context
     rclpy.shutdown(context=context)
+
+
+@pytest.fixture(scope="session")
+def puma():
+    """The catalogue PUMA 560 (a frozen RobotModel with read-only arrays, so one instance is shared)."""
+    from jacobian_rrmc.robots import load_robot
+
+    return load_robot("puma560")
+
+
+@pytest.fixture(scope="module")
+def rtb_puma():
+    """roboticstoolbox-python's own PUMA 560 (`models.DH.Puma560`), the independent reference."""
+    import roboticstoolbox as rtb
+
+    return rtb.models.DH.Puma560()

@@ -11,11 +11,6 @@ from jacobian_rrmc.kinematics import jacobian_world
 from jacobian_rrmc.robots import load_robot
 
 
-@pytest.fixture(scope="module")
-def puma():
-    return load_robot("puma560")
-
-
 def twists(rng, count):
     """Random twists from 1e-6 to 1e12 in size, plus pure-linear and pure-angular ones."""
     directions = rng.normal(size=(count, 6))

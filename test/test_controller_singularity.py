@@ -14,16 +14,10 @@ from controller_support import PERIOD, make_controller, run_cycle
 from jacobian_rrmc.control import ControllerConfig, ControllerState, ResolvedRateController
 from jacobian_rrmc.jacobians import AnalyticJacobian
 from jacobian_rrmc.kinematics import forward_kinematics, jacobian_world, singular_values
-from jacobian_rrmc.robots import load_robot
 
 State = ControllerState
 HARD = ControllerConfig().hard_stop_singularity_threshold
 LEAVING = ControllerConfig().leaving_singularity_scale
-
-
-@pytest.fixture(scope="module")
-def puma():
-    return load_robot("puma560")
 
 
 def condition(robot, q):

@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import roboticstoolbox as rtb
 from controller_support import five_dof_arm, make_controller, run_cycle, seven_dof_arm
 
 from jacobian_rrmc.control import ControllerState, achievable_twist, damping_for, twist_to_joint_velocity
 from jacobian_rrmc.kinematics import jacobian_world, singular_values
-from jacobian_rrmc.robots import load_robot
 from jacobian_rrmc.spatial import adjoint
 
 
@@ -29,16 +27,6 @@ def well_conditioned(robot, rng, count):
 def random_twist(rng, speed=0.02):
     twist = rng.normal(size=6)
     return speed * twist / np.linalg.norm(twist)
-
-
-@pytest.fixture(scope="module")
-def puma():
-    return load_robot("puma560")
-
-
-@pytest.fixture(scope="module")
-def rtb_puma():
-    return rtb.models.DH.Puma560()
 
 
 @pytest.mark.parametrize("source", ["analytic", "finite_difference"])

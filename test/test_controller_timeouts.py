@@ -8,16 +8,10 @@ from controller_support import PERIOD, make_controller, run_cycle
 
 from jacobian_rrmc.control import ControllerConfig, ControllerState, ResolvedRateController
 from jacobian_rrmc.jacobians import AnalyticJacobian, JacobianEstimate
-from jacobian_rrmc.robots import load_robot
 
 State = ControllerState
 TWIST = np.array([0.05, -0.02, 0.03, 0.0, 0.0, 0.2])
 CONFIG = ControllerConfig()
-
-
-@pytest.fixture(scope="module")
-def puma():
-    return load_robot("puma560")
 
 
 def moving_controller(puma, **config):

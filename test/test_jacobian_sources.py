@@ -6,7 +6,6 @@ import warnings
 
 import numpy as np
 import pytest
-import roboticstoolbox as rtb
 
 from jacobian_rrmc.jacobians import (
     JACOBIAN_SOURCES,
@@ -16,17 +15,6 @@ from jacobian_rrmc.jacobians import (
     LearnedModelError,
     make_jacobian_source,
 )
-from jacobian_rrmc.robots import load_robot
-
-
-@pytest.fixture(scope="module")
-def puma():
-    return load_robot("puma560")
-
-
-@pytest.fixture(scope="module")
-def rtb_puma():
-    return rtb.models.DH.Puma560()
 
 
 def test_factory_builds_each_kind(puma):

@@ -19,11 +19,6 @@ from jacobian_rrmc.robots import load_robot  # noqa: E402
 
 
 @pytest.fixture(scope="module")
-def puma():
-    return load_robot("puma560")
-
-
-@pytest.fixture(scope="module")
 def tiny_model(puma, tmp_path_factory):
     config = TrainingConfig(epochs=3, pretrain=1, batch_size=256, sizes=NetSizes((16,), (8,), (16,)))
     result = train_robot(puma, 2000, config, progress=False)
