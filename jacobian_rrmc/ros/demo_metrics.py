@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from jacobian_rrmc.control.twist import twist_in_base_frame
 from jacobian_rrmc.kinematics import forward_kinematics
 from jacobian_rrmc.robots import RobotModel
 from jacobian_rrmc.ros.twist_script import ROTATION, TwistScript
@@ -42,15 +43,13 @@ def achieved_twists(poses: np.ndarray, times: np.ndarray) -> np.ndarray:
     return np.hstack([linear, angular])
 
 
-def commanded_twists(script: TwistScript, times: np.ndarray, rotations: np.ndarray) -> np.ndarray:
-    """(K, 6) base-frame twists the script commanded at `times` (s since start); tool frame rotated by (K,3,3)."""
+def commanded_twists(script: TwistScript, times: np.ndarray, poses: np.ndarray) -> np.ndarray:
+    """(K, 6) base-frame twists the script commanded at `times` (s since start); tool-frame commands are
+    rotated by the measured tool poses (K, 4, 4) in the base frame, as the controller does."""
     result = np.zeros((len(times), 6))
     for k, t in enumerate(times):
         segment = script.segment_at(t)
-        twist = segment.twist
-        if segment.frame == "tool":
-            twist = np.concatenate([rotations[k] @ twist[:3], rotations[k] @ twist[3:]])
-        result[k] = twist
+        twist_in_base_frame(segment.twist, segment.frame, poses[k], result[k])
     return result
 
 
@@ -64,7 +63,7 @@ def score_tracking(
     poses = forward_kinematics(robot, q)
     achieved = achieved_twists(poses, times)
     middle = 0.5 * (times[1:] + times[:-1])
-    commanded = commanded_twists(script, middle, poses[:-1, :3, :3])
+    commanded = commanded_twists(script, middle, poses[:-1])
     steps = script.boundaries()[None, :]
     # An interval is unscored if it overlaps [step, step + settle) for any commanded step.
     settling = np.any((times[1:, None] > steps) & (times[:-1, None] < steps + settle), axis=1)
@@ -101,8 +100,7 @@ def rotation_drift(script: TwistScript, times: np.ndarray, positions: np.ndarray
 
 def commanded_path(script: TwistScript, times: np.ndarray, start: np.ndarray) -> np.ndarray:
     """(K, 3) tool positions the script asks for: `start` plus the integral of its base-frame linear velocity."""
-    velocity = np.array(
-        [script.segment_at(t).twist[:3] if script.segment_at(t).frame == "base" else np.zeros(3) for t in times]
-    )
+    segments = [script.segment_at(t) for t in times]
+    velocity = np.array([segment.twist[:3] if segment.frame == "base" else np.zeros(3) for segment in segments])
     steps = np.diff(times, prepend=times[0])[:, None] * np.vstack([np.zeros(3), velocity[:-1]])
     return start + np.cumsum(steps, axis=0)

@@ -1,6 +1,6 @@
 """The demo's scripted hand motion: a square in a horizontal plane, a vertical line, then pure rotations.
 
-Plain Python: `TwistScript.twist_at(t)` gives the commanded twist at time t since the script started.
+Plain Python: `TwistScript.segment_at(t).twist` is the commanded twist at time t since the script started.
 The geometry is fixed; the total duration sets the speeds.
 """
 
@@ -98,7 +98,8 @@ class TwistScript:
 def script_for_robot(robot_name: str, duration: float) -> TwistScript:
     """The demo script sized for a robot's reach (checked to stay inside its limits from its start pose).
 
-    Pauses are 1/40 of the duration, so every speed scales as 1/duration (20 s: 0.06 m/s, 0.6 rad/s).
+    Pauses are 1/40 of the duration, so every speed scales as 1/duration (20 s: 0.070 m/s and 0.70 rad/s
+    on puma560, 0.062 m/s and 0.62 rad/s on sixi2; `TwistScript.linear_speed`, `angular_speed`).
     """
     sizes = {"sixi2": {"square_side": 0.08, "line_length": 0.08}}.get(robot_name, {})
     return TwistScript(duration=duration, pause=duration / 40.0, tilt_angle=np.pi / 6, **sizes)
