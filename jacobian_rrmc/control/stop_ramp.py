@@ -19,11 +19,6 @@ class StopRamp:
         self.start_time: float | None = None
         self.start_velocity = np.zeros(n_joints)
 
-    @property
-    def active(self) -> bool:
-        """True while a stop is in progress (or finished and not cancelled)."""
-        return self.start_time is not None
-
     def start(self, now: float, velocity: np.ndarray) -> None:
         """Begin stopping from `velocity` at time `now`; no effect if a stop is already in progress."""
         if self.start_time is None:
