@@ -28,7 +28,6 @@ picks rclpy's EventsExecutor where available.
 
 from __future__ import annotations
 
-import dataclasses
 import time
 
 import numpy as np
@@ -41,7 +40,7 @@ from sensor_msgs.msg import JointState
 from std_msgs.msg import Float64MultiArray
 from trajectory_msgs.msg import JointTrajectory, JointTrajectoryPoint
 
-from jacobian_rrmc.control import ControllerConfig, ControllerState, ResolvedRateController
+from jacobian_rrmc.control import ControllerConfig, ControllerState, ResolvedRateController, split_node_parameters
 from jacobian_rrmc.jacobians import make_jacobian_source
 from jacobian_rrmc.robots import load_robot
 from jacobian_rrmc.ros.controller_status import StateStatistics
@@ -71,8 +70,7 @@ class RrmcNode(Node):
             confidence_threshold=params["confidence_threshold"],
             on_model_error=params["on_model_error"],
         )
-        config_keys = {field.name for field in dataclasses.fields(ControllerConfig)}
-        self.config = ControllerConfig.from_mapping({k: v for k, v in params.items() if k in config_keys})
+        self.config = ControllerConfig.from_mapping(split_node_parameters(params)[0])
         self.controller = ResolvedRateController(self.robot, source, self.config)
         self.joint_map = JointNameMap(self.robot.joint_names)
         self.period = self.config.period
