@@ -19,7 +19,7 @@ from jacobian_rrmc.cli.main import UsageError
 from jacobian_rrmc.cli.parsing import joint_vector, robot_argument
 from jacobian_rrmc.kinematics import forward_kinematics
 from jacobian_rrmc.spatial import matrix_to_rpy, rpy_to_matrix
-from jacobian_rrmc.workspace.grid import PLANE_AXES
+from jacobian_rrmc.workspace.grid import PLANE_AXES, normal_axis
 from jacobian_rrmc.workspace.orientation import orientation_grid, summarise
 from jacobian_rrmc.workspace.slice import default_offset, slice_grid
 from jacobian_rrmc.workspace.sweep import DEFAULT_SWEEP_JOINTS, sweep_positions
@@ -185,7 +185,7 @@ def _slice(args, robot, resolution: int) -> None:
     values = manip.reshape(grid.shape)
     outside = None if outside is None else outside.reshape(grid.shape)
     cell_mm = 1000 * (grid.u_nodes[1] - grid.u_nodes[0])
-    normal = "xyz"[3 - sum(PLANE_AXES[args.plane])]
+    normal = "xyz"[normal_axis(args.plane)]
     title = (
         f"{robot.name} constant-orientation workspace, method {args.method}: {method_note}\n"
         f"plane {normal} = {offset:.3f} m, tool orientation {orientation_label}\n"
