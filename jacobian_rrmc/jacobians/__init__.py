@@ -6,6 +6,7 @@ from jacobian_rrmc.jacobians.analytic import AnalyticJacobian
 from jacobian_rrmc.jacobians.finite_difference import FiniteDifferenceJacobian
 from jacobian_rrmc.jacobians.learned import LearnedJacobian, LearnedModelError
 from jacobian_rrmc.jacobians.source import JacobianEstimate, JacobianSource
+from jacobian_rrmc.kinematics.finite_difference import DEFAULT_STEP
 from jacobian_rrmc.robots import RobotModel
 
 JACOBIAN_SOURCES = ("analytic", "finite_difference", "learned")
@@ -15,7 +16,7 @@ def make_jacobian_source(
     kind: str,
     robot: RobotModel,
     *,
-    fd_step: float = 1e-5,
+    fd_step: float = DEFAULT_STEP,
     model_path: str | None = None,
     confidence_threshold: float = 0.5,
     on_model_error: str = "fail",

@@ -21,6 +21,7 @@ import numpy as np
 from jacobian_rrmc.jacobians.finite_difference import FiniteDifferenceJacobian
 from jacobian_rrmc.jacobians.source import JacobianEstimate, JacobianSource
 from jacobian_rrmc.kinematics import forward_kinematics
+from jacobian_rrmc.kinematics.finite_difference import DEFAULT_STEP
 from jacobian_rrmc.learn.runtime import JacobianNetRuntime, ModelFileError
 from jacobian_rrmc.robots import RobotModel
 from jacobian_rrmc.share import share_path
@@ -52,7 +53,7 @@ class LearnedJacobian(JacobianSource):
         model_path: str | None = None,
         confidence_threshold: float = 0.5,
         on_model_error: str = "fail",
-        fd_step: float = 1e-5,
+        fd_step: float = DEFAULT_STEP,
     ) -> None:
         if on_model_error not in ON_MODEL_ERROR:
             raise ValueError(f"on_model_error must be one of {ON_MODEL_ERROR}, got {on_model_error!r}")
