@@ -60,7 +60,6 @@ def run(args) -> int:
         plot_demo(
             args.plot,
             title,
-            data["times"],
             data["actual"],
             data["commanded"],
             data["command_times"],

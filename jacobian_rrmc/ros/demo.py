@@ -221,7 +221,6 @@ def _score(run: DemoRun, recorder: RecorderNode, start_ns: int, robot) -> None:
     start = actual[np.argmax(times >= 0)]
     run.tracking = tracking
     run.plot_data = {
-        "times": times[inside],
         "actual": actual[inside],
         "commanded": commanded_path(script, times[inside], start),
         "command_times": 1e-9 * (np.array(recorder.command_times, dtype=np.int64) - start_ns),

@@ -9,11 +9,11 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 
-def plot_demo(path, title: str, times, actual, commanded, command_times, joint_velocity, joint_names) -> None:
+def plot_demo(path, title: str, actual, commanded, command_times, joint_velocity, joint_names) -> None:
     """Write the figure to `path`.
 
     Args:
-        times: (K,) s since script start, for `actual` and `commanded` tool positions (K, 3), metres, base frame.
+        actual, commanded: (K, 3) tool positions during the script, metres, base frame.
         command_times: (M,) s; joint_velocity: (M, N) rad/s commanded by the controller.
     """
     figure = plt.figure(figsize=(13, 4.6), layout="constrained")

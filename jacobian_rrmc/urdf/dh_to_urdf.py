@@ -119,12 +119,12 @@ def chain_links(robot: RobotModel, joints: list[ChainJoint]) -> list[ChainLink]:
         if name == "flange":
             cylinders.append(cylinder_between([0.0, 0.0, -0.3 * radius], [0.0, 0.0, 0.0], 1.1 * radius))
         cylinders += polyline_cylinders(path, radius)
-        material = _material(name, moving)
+        material = _material(moving)
         links.append(ChainLink(name, material, cylinders, inertial=name != robot.base_frame))
     return links
 
 
-def _material(name: str, moving: ChainJoint | None) -> str:
+def _material(moving: ChainJoint | None) -> str:
     if moving is None:
         return "dark_grey"
     return "orange" if moving.index % 2 == 0 else "light_grey"
