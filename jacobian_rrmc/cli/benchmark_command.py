@@ -11,7 +11,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from jacobian_rrmc.cli.main import UsageError
-from jacobian_rrmc.cli.train_command import command_line
+from jacobian_rrmc.cli.parsing import command_line
 from jacobian_rrmc.machine import machine_summary
 
 PER_ROBOT = ("puma560", "sixi2")

@@ -1,6 +1,9 @@
-"""Argument helpers shared by subcommands: robots and joint vectors from the command line."""
+"""Argument helpers shared by subcommands: robots and joint vectors from the command line, and the
+regenerating command line for provenance."""
 
 from __future__ import annotations
+
+import shlex
 
 import numpy as np
 
@@ -33,6 +36,22 @@ def joint_vector(text: str, robot, degrees: bool = False) -> np.ndarray:
     if degrees:
         values = np.where(robot.prismatic, values, np.deg2rad(values))
     return values
+
+
+def command_line(args) -> str:
+    """The invocation with every option spelled out (defaults included), for provenance records.
+
+    Needs the subcommand's own parser in `args.parser` (``parser.set_defaults(parser=parser)``).
+    """
+    words = ["jacobian-rrmc", args.command]
+    for action in args.parser._actions:
+        value = getattr(args, action.dest, None)
+        if not action.option_strings or value is None or value is False or action.dest == "help":
+            continue
+        words.append(action.option_strings[-1])
+        if value is not True:
+            words.extend(shlex.quote(str(v)) for v in (value if isinstance(value, list) else [value]))
+    return " ".join(words)
 
 
 def _is_float(text: str) -> bool:

@@ -9,10 +9,10 @@ at an M3 pose + IK branch). Data comes from ``--generate N`` (seeded by --seed) 
 from __future__ import annotations
 
 import json
-import shlex
 from pathlib import Path
 
 from jacobian_rrmc.cli.main import UsageError
+from jacobian_rrmc.cli.parsing import command_line
 
 M3_KINDS = ("m3_confidence", "m3_jacob0")
 
@@ -50,19 +50,6 @@ def register(subparsers) -> None:
     parser.add_argument("--resume", action="store_true", help="continue from the checkpoint if it exists")
     parser.add_argument("--no-progress", action="store_true", help="no tqdm bar")
     parser.set_defaults(handler=run, parser=parser)
-
-
-def command_line(args) -> str:
-    """The invocation with every option spelled out (defaults included), for provenance records."""
-    words = ["jacobian-rrmc", args.command]
-    for action in args.parser._actions:
-        value = getattr(args, action.dest, None)
-        if not action.option_strings or value is None or value is False or action.dest == "help":
-            continue
-        words.append(action.option_strings[-1])
-        if value is not True:
-            words.extend(shlex.quote(str(v)) for v in (value if isinstance(value, list) else [value]))
-    return " ".join(words)
 
 
 def _widths(text: str, name: str) -> tuple[int, ...]:
