@@ -49,6 +49,21 @@ class TrainingSet:
 
 @dataclass
 class TrainingConfig:
+    """Settings of one training run (see the module docstring for the schedule).
+
+    Attributes:
+        epochs: total epochs, pretraining included (also the cosine learning-rate period).
+        pretrain: leading epochs of encoder + estimation head before the cycles begin.
+        batch_size: samples per optimiser step.
+        learning_rate: initial learning rate of `optimiser` (one of `OPTIMISERS`).
+        validation_split: fraction of each head's samples held out for validation and early stopping.
+        patience: epochs without a better validation loss before training stops.
+        seed: seeds the split, the weight initialisation and the batch order.
+        threads: torch CPU threads.
+        error_tolerance: per-robot confidence label: relative Frobenius error ‖Ĵ − J‖/‖J‖ below this.
+        sizes: layer widths of the net.
+    """
+
     epochs: int = 40
     pretrain: int = 10
     batch_size: int = 1024
