@@ -7,7 +7,6 @@ nothing from the source checkout leaks into what is checked.
 
 from __future__ import annotations
 
-import ast
 import json
 import os
 import shutil
@@ -16,6 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from setup_py_support import console_scripts
 
 from jacobian_rrmc.kinematics import pose_and_jacobian
 from jacobian_rrmc.robots import load_robot
@@ -88,16 +88,6 @@ def locate(env: dict[str, str], cwd: Path) -> tuple[Path, Path, list[str]]:
     assert result.returncode == 0, result.stderr
     module, share, robots = json.loads(result.stdout)
     return Path(module), Path(share), robots
-
-
-def console_scripts(setup_py: Path) -> list[str]:
-    """Names of the console_scripts declared in setup.py's entry_points."""
-    for node in ast.walk(ast.parse(setup_py.read_text())):
-        if isinstance(node, ast.Dict):
-            for key, value in zip(node.keys, node.values, strict=True):
-                if isinstance(key, ast.Constant) and key.value == "console_scripts":
-                    return [ast.literal_eval(item).split("=")[0].strip() for item in value.elts]
-    raise AssertionError("setup.py declares no console_scripts")
 
 
 def test_ament_index_and_package_xml(install, workspace):

@@ -11,7 +11,6 @@ Not checked here: that launch resolves the substitutions, starts the processes, 
 nodes come up; `ros2 launch` has not been run.
 """
 
-import ast
 import importlib.util
 import sys
 import types
@@ -20,6 +19,7 @@ from xml.etree import ElementTree
 
 import pytest
 import yaml
+from setup_py_support import console_scripts
 
 from jacobian_rrmc.jacobians import JACOBIAN_SOURCES
 
@@ -161,17 +161,6 @@ def repo_file(substitution, repo_root: Path) -> Path:
     return repo_root.joinpath(*parts)
 
 
-def console_scripts(repo_root: Path) -> set[str]:
-    """Console script names declared in setup.py's entry_points."""
-    tree = ast.parse((repo_root / "setup.py").read_text())
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Dict):
-            for key, value in zip(node.keys, node.values, strict=True):
-                if isinstance(key, ast.Constant) and key.value == "console_scripts":
-                    return {ast.literal_eval(item).split("=")[0].strip() for item in value.elts}
-    raise AssertionError("setup.py declares no console_scripts")
-
-
 def node_parameters(node: Node) -> tuple[Path, dict]:
     """(parameters file, overrides) of a node given [file, {overrides}]."""
     assert len(node.parameters) == 2 and isinstance(node.parameters[1], dict)
@@ -197,7 +186,7 @@ def test_every_robot_choice_has_a_robot_file_and_a_urdf(description, repo_root):
 
 
 def test_package_executables_are_console_scripts_and_other_packages_are_dependencies(description, repo_root):
-    scripts = console_scripts(repo_root)
+    scripts = console_scripts(repo_root / "setup.py")
     exec_depends = {e.text for e in ElementTree.parse(repo_root / "package.xml").getroot().iter("exec_depend")}
     started = of_type(description, Node)
     assert {node.executable for node in started} == {"rrmc_node", "sim_arm", "rviz2"}
