@@ -18,6 +18,7 @@ from jacobian_rrmc.dataset.poses import poses_from_features
 from jacobian_rrmc.jacobians import make_jacobian_source
 from jacobian_rrmc.kinematics import finite_difference_jacobian, jacobian_world, pose_and_jacobian
 from jacobian_rrmc.learn.baselines import run_baselines
+from jacobian_rrmc.learn.features import M3_A2, M3_A3, M3_D3, M3_D4
 from jacobian_rrmc.learn.m3_task import raw_rows
 from jacobian_rrmc.learn.metrics import THRESHOLDS, classification_metrics, regression_metrics
 from jacobian_rrmc.learn.robot_task import measure_robot_model
@@ -52,7 +53,8 @@ def batch_seconds_per_sample(call, count: int, repeats: int = 3) -> float:
 
 
 def _arms(raw: np.ndarray):
-    return m3_parameters(raw[:, 2], raw[:, 3], raw[:, 7], raw[:, 8])
+    """The M3 arms (one per row) of raw M3 rows (B, 24)."""
+    return m3_parameters(raw[:, M3_D3], raw[:, M3_D4], raw[:, M3_A2], raw[:, M3_A3])
 
 
 def confidence_benchmark(model: Path, train_samples: int, seed: int, progress=None) -> dict:
