@@ -10,7 +10,8 @@ from jacobian_rrmc.robots import RobotModel
 
 
 class AnalyticJacobian(JacobianSource):
-    """J0 from `kinematics.pose_and_jacobian` (one compiled call, ~4 µs)."""
+    """J0 from `kinematics.pose_and_jacobian`: one compiled call, ~3 µs median (`jacobian_world` row of
+    benchmarks/results/jacobian_speed.md, from `PYTHONPATH=. python benchmarks/jacobian_speed.py`)."""
 
     name = "analytic"
 
