@@ -8,7 +8,6 @@ import pytest
 import yaml
 
 from jacobian_rrmc.control import (
-    NODE_ONLY_PARAMETERS,
     ControllerConfig,
     read_node_parameters,
     split_node_parameters,
@@ -17,8 +16,7 @@ from jacobian_rrmc.control import (
 
 def test_yaml_defaults_equal_dataclass_defaults(repo_root):
     parameters = read_node_parameters(repo_root / "config" / "rrmc.yaml")
-    controller, node = split_node_parameters(parameters)
-    assert set(node) == set(NODE_ONLY_PARAMETERS)
+    controller, _ = split_node_parameters(parameters)
     defaults = {f.name: f.default for f in dataclasses.fields(ControllerConfig)}
     assert controller == defaults  # same keys, same values: neither side may drift
     assert ControllerConfig.from_mapping(controller) == ControllerConfig()
@@ -26,7 +24,7 @@ def test_yaml_defaults_equal_dataclass_defaults(repo_root):
 
 def test_yaml_documents_every_declared_parameter(repo_root):
     """config/rrmc.yaml is the single source of defaults: it must list every parameter each node declares."""
-    from jacobian_rrmc.ros.parameters import SIM_ARM_SPECS, rrmc_node_specs
+    from jacobian_rrmc.ros.parameters import RRMC_NODE_SHELL, SIM_ARM_SPECS, rrmc_node_specs
 
     document = yaml.safe_load((repo_root / "config" / "rrmc.yaml").read_text())
     node = document["rrmc_node"]["ros__parameters"]
@@ -34,7 +32,7 @@ def test_yaml_documents_every_declared_parameter(repo_root):
     assert set(node) == {spec.name for spec in rrmc_node_specs()}
     assert set(sim) == {spec.name for spec in SIM_ARM_SPECS}
     _, node_only = split_node_parameters(node)
-    assert set(node_only) == set(NODE_ONLY_PARAMETERS)
+    assert set(node_only) == {spec.name for spec in RRMC_NODE_SHELL}
 
 
 def test_from_mapping_accepts_ints_for_floats():

@@ -18,10 +18,10 @@ def yaml_section(node_name):
 @pytest.mark.parametrize(
     ("specs", "node_name"), [(parameters.rrmc_node_specs, "rrmc_node"), (parameters.sim_arm_specs, "sim_arm")]
 )
-def test_defaults_are_the_yaml_values_with_the_declared_types(specs, node_name):
+def test_yaml_values_have_the_declared_types(specs, node_name):
+    # ROS refuses an override whose type differs from the declared default's, so the YAML must match it.
     declared = {spec.name: spec for spec in specs()}
     for key, value in yaml_section(node_name).items():
-        assert declared[key].default == value
         assert type(declared[key].default) is type(value) or isinstance(value, int)
 
 

@@ -1,7 +1,6 @@
 """Resolved-rate control core (plain numpy, no ROS): twist → damped least squares → safe joint velocity."""
 
 from jacobian_rrmc.control.config import (
-    NODE_ONLY_PARAMETERS,
     SINGULARITY_METRICS,
     ControllerConfig,
     read_node_parameters,
@@ -18,7 +17,6 @@ from jacobian_rrmc.control.state import ControllerState, ControlOutput
 from jacobian_rrmc.control.twist import TWIST_FRAMES, twist_in_base_frame
 
 __all__ = [
-    "NODE_ONLY_PARAMETERS",
     "SINGULARITY_METRICS",
     "TWIST_FRAMES",
     "ControlOutput",

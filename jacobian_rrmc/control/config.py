@@ -1,7 +1,7 @@
 """ControllerConfig: every tunable of the resolved-rate controller, validated, with units.
 
 The defaults here equal the ``rrmc_node`` section of config/rrmc.yaml (a test checks it). The
-node's parameter set is this config plus a few node-only keys (`NODE_ONLY_PARAMETERS`);
+node's parameter set is this config plus the ROS shell's own keys (robot, jacobian_source, …);
 `split_node_parameters` separates them.
 """
 
@@ -18,18 +18,6 @@ import yaml
 from jacobian_rrmc.share import share_path
 
 SINGULARITY_METRICS = ("condition_number", "manipulability")
-NODE_ONLY_PARAMETERS = (
-    "robot",
-    "jacobian_source",
-    "fd_step",
-    "model_path",
-    "confidence_threshold",
-    "on_model_error",
-    "twist_stamped",
-    "command_type",
-    "trigger",
-    "diagnostics_rate",
-)
 
 
 def _number(default: float, doc: str, low: float = -math.inf, high: float = math.inf, open_low: bool = False):
@@ -147,9 +135,10 @@ def _check_singularity_thresholds(config: ControllerConfig) -> None:
 
 
 def split_node_parameters(parameters: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Split the rrmc_node parameters into (controller config values, node-only values)."""
-    controller = {k: v for k, v in parameters.items() if k not in NODE_ONLY_PARAMETERS}
-    node = {k: v for k, v in parameters.items() if k in NODE_ONLY_PARAMETERS}
+    """Split the rrmc_node parameters into (ControllerConfig field values, the node's own values)."""
+    config_fields = {f.name for f in fields(ControllerConfig)}
+    controller = {k: v for k, v in parameters.items() if k in config_fields}
+    node = {k: v for k, v in parameters.items() if k not in config_fields}
     return controller, node
 
 
