@@ -16,10 +16,15 @@ def yaml_section(node_name):
 
 
 @pytest.mark.parametrize(
-    ("specs", "node_name"), [(parameters.rrmc_node_specs, "rrmc_node"), (parameters.sim_arm_specs, "sim_arm")]
+    ("specs", "node_name"),
+    [
+        (lambda: parameters.controller_specs() + parameters.RRMC_NODE_SHELL, "rrmc_node"),
+        (lambda: parameters.SIM_ARM_SPECS, "sim_arm"),
+    ],
 )
 def test_yaml_values_have_the_declared_types(specs, node_name):
-    # ROS refuses an override whose type differs from the declared default's, so the YAML must match it.
+    # ROS refuses an override whose type differs from the declared default's, so the YAML must match the
+    # code's specs (before the YAML replaces their defaults).
     declared = {spec.name: spec for spec in specs()}
     for key, value in yaml_section(node_name).items():
         assert type(declared[key].default) is type(value) or isinstance(value, int)
