@@ -12,7 +12,9 @@
    control_rate = R, for both triggers: `timer` (cycle at control_rate on the latest state, waits
    up to one period; with both timers at the same rate the phase between them is arbitrary and stays
    put, so the timer rows' p50 can sit anywhere between 0 and one period) and `joint_state` (cycle on
-   each JointState arrival).
+   each JointState arrival). One more row repeats joint_state at 1 kHz with the node's
+   `realtime_priority: 50` (SCHED_FIFO for its control thread, as ros2_control does; needs root or
+   an rtprio limit, otherwise the node warns and the row equals the normal one).
    Target: 1 kHz sustained with p99 latency ≤ 1 ms for the analytic source.
 
     PYTHONPATH=. python benchmarks/control_loop.py [--seconds 5]
@@ -75,8 +77,9 @@ def compute_times(kind: str, cycles: int, rng: np.random.Generator) -> tuple[np.
     return times, fell_back / cycles
 
 
-def latency_run(rate: float, trigger: str, seconds: float) -> dict:
-    """One node process at `rate` Hz with `trigger`; returns latency and rate figures."""
+def latency_run(rate: float, trigger: str, seconds: float, realtime_priority: int = 0) -> dict:
+    """One node process at `rate` Hz with `trigger` (and SCHED_FIFO priority, 0 = normal); returns latency and
+    rate figures."""
     import rclpy
     from diagnostic_msgs.msg import DiagnosticArray
     from geometry_msgs.msg import TwistStamped
@@ -95,6 +98,7 @@ def latency_run(rate: float, trigger: str, seconds: float) -> dict:
         "trigger": trigger,
         "command_type": "trajectory",
         "jacobian_source": "analytic",
+        "realtime_priority": realtime_priority,
     }
     command = [sys.executable, "-m", "jacobian_rrmc.ros.rrmc_node", "--ros-args", "--log-level", "warn"]
     for key, value in parameters.items():
@@ -171,7 +175,7 @@ def latency_run(rate: float, trigger: str, seconds: float) -> dict:
     used = {k for _, k in arrivals if first_sequence < k <= last_sequence}
     return {
         "rate": rate,
-        "trigger": trigger,
+        "trigger": trigger if not realtime_priority else f"{trigger}, SCHED_FIFO {realtime_priority}",
         "joint_state_rate": (last_sequence - first_sequence) / elapsed,
         "command_rate": len(arrivals) / elapsed,
         "node_rate": float(status.get("rate_hz", "nan")),
@@ -212,6 +216,8 @@ def main() -> int:
     for trigger in TRIGGERS:
         for rate in tqdm(RATES, desc=f"DDS, trigger {trigger}"):
             latency_rows.append(latency_run(rate, trigger, args.seconds))
+    # What ros2_control does for its control thread (needs root or an rtprio limit; the node warns otherwise).
+    latency_rows.append(latency_run(1000.0, "joint_state", args.seconds, realtime_priority=50))
 
     lines = [
         "# Control loop: per-cycle compute and JointState→command latency over DDS",

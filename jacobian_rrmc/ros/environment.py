@@ -77,6 +77,19 @@ def spin_until_shutdown(node) -> None:
         executor.shutdown()
 
 
+def set_realtime_priority(priority: int) -> str:
+    """Run the calling thread under SCHED_FIFO at `priority` (1-99), as ros2_control's controller manager does.
+
+    Returns "" on success, else why not (no permission, or no such policy on this OS): a real-time
+    priority is an optimisation, so the caller logs the reason and carries on.
+    """
+    try:
+        os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(priority))
+    except (AttributeError, OSError) as error:
+        return str(error) or type(error).__name__
+    return ""
+
+
 def freeze_startup_heap() -> None:
     """Move every object alive now out of the garbage collector's reach (`gc.freeze`).
 

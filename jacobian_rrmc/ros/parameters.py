@@ -57,6 +57,12 @@ RRMC_NODE_SHELL = (
         choices=("timer", "joint_state"),
     ),
     ParameterSpec("diagnostics_rate", 10.0, "rate of /diagnostics messages (Hz)", (0.1, 100.0)),
+    ParameterSpec(
+        "realtime_priority",
+        0,
+        "SCHED_FIFO priority of the control thread, 1-99 (needs CAP_SYS_NICE or an rtprio limit); 0 = normal",
+        (0, 99),
+    ),
 )
 
 SIM_ARM_SPECS = (

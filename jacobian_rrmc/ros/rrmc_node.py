@@ -44,7 +44,7 @@ from jacobian_rrmc.control import ControllerConfig, ControllerState, ResolvedRat
 from jacobian_rrmc.jacobians import make_jacobian_source
 from jacobian_rrmc.robots import load_robot
 from jacobian_rrmc.ros.controller_status import StateStatistics
-from jacobian_rrmc.ros.environment import run_node_until_shutdown
+from jacobian_rrmc.ros.environment import run_node_until_shutdown, set_realtime_priority
 from jacobian_rrmc.ros.loop_statistics import LoopStatistics
 from jacobian_rrmc.ros.messages import JointNameMap, MessageError, twist_frame, twist_vector
 from jacobian_rrmc.ros.parameters import declare, rrmc_node_specs
@@ -97,6 +97,11 @@ class RrmcNode(Node):
         self._event_driven = params["trigger"] == "joint_state"
         self.create_timer(self.period, self._on_watchdog if self._event_driven else self._cycle)
         self.create_timer(1.0 / params["diagnostics_rate"], self._publish_diagnostics)
+        if params["realtime_priority"] > 0:
+            # The thread that builds the node is the one that spins it (run_node_until_shutdown).
+            problem = set_realtime_priority(params["realtime_priority"])
+            if problem:
+                self.get_logger().warning(f"realtime_priority {params['realtime_priority']} not applied: {problem}")
         self.get_logger().info(
             f"{self.robot.name}: {params['jacobian_source']} Jacobian, {self.config.control_rate:g} Hz, "
             f"trigger {params['trigger']}, output {params['command_type']}"
