@@ -22,6 +22,9 @@ def register(subparsers) -> None:
     parser.add_argument("--jacobian", choices=JACOBIAN_CHOICES, default="analytic", help="Jacobian source")
     parser.add_argument("--duration", type=float, default=20.0, help="script length in s (sets the speeds; ≥ 6)")
     parser.add_argument("--rate", type=float, default=None, help="control and simulation rate in Hz (default: config)")
+    parser.add_argument(
+        "--tilt-deg", type=float, default=30.0, help="tilt about the tool x axis after the roll (0 = no tilt)"
+    )
     parser.add_argument("--plot", metavar="FILE.png", help="write the tool path and joint velocities to a PNG")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     parser.set_defaults(handler=run)
@@ -33,6 +36,8 @@ def run(args) -> int:
         raise UsageError(f"--duration must be between 6 and 600 s, got {args.duration:g}")
     if args.rate is not None and not 1.0 <= args.rate <= 5000.0:
         raise UsageError(f"--rate must be between 1 and 5000 Hz, got {args.rate:g}")
+    if not 0.0 <= args.tilt_deg <= 60.0:
+        raise UsageError(f"--tilt-deg must be between 0 and 60, got {args.tilt_deg:g}")
     from jacobian_rrmc.ros.environment import RosUnavailable, isolate_ros_traffic, require_ros
 
     try:
@@ -44,7 +49,7 @@ def run(args) -> int:
     from jacobian_rrmc.ros.demo import run_demo, summary_table
 
     try:
-        demo = run_demo(args.robot, args.jacobian, args.duration, args.rate)
+        demo = run_demo(args.robot, args.jacobian, args.duration, args.rate, tilt_deg=args.tilt_deg)
     except (RuntimeError, ValueError, KeyError) as error:
         print(f"jacobian-rrmc demo: {error}", file=sys.stderr)
         return 1

@@ -110,6 +110,7 @@ class DemoRun:
             "robot": self.robot,
             "jacobian": self.jacobian,
             "duration_s": round(self.script.duration, 3),
+            "tilt_deg": round(float(np.rad2deg(self.script.tilt_angle)), 6),
             "control_rate_hz": self.control_rate,
             "twist_error_rms": list(self.tracking.error_rms),
             "twist_error_max": list(self.tracking.error_max),
@@ -128,8 +129,12 @@ class DemoRun:
         }
 
 
-def run_demo(robot: str, jacobian: str, duration: float, rate: float | None, progress: bool = True) -> DemoRun:
-    """Run the closed loop for the script's `duration` (s) and score it. Needs an isolated ROS environment
+def run_demo(
+    robot: str, jacobian: str, duration: float, rate: float | None, progress: bool = True, tilt_deg: float = 30.0
+) -> DemoRun:
+    """Run the closed loop for the script's `duration` (s) and score it; `tilt_deg` = 0 drops the tool-x tilt.
+
+    Needs an isolated ROS environment
     (see environment.isolate_ros_traffic), set before this is called."""
     context = Context()
     rclpy.init(context=context, args=[])
@@ -149,7 +154,7 @@ def run_demo(robot: str, jacobian: str, duration: float, rate: float | None, pro
         sim_overrides.append(Parameter("rate", value=control_rate))
         sim = SimArmNode(context=context, parameter_overrides=sim_overrides)
         controller = RrmcNode(context=context, parameter_overrides=rrmc_overrides)
-        script = script_for_robot(controller.robot.name, duration)
+        script = script_for_robot(controller.robot.name, duration, np.deg2rad(tilt_deg))
         scripter = TwistScriptNode(script, sim.robot.base_frame, sim.robot.tool_frame, context=context)
         recorder = RecorderNode(sim.robot.joint_names, context=context)
         nodes = [sim, controller, scripter, recorder]

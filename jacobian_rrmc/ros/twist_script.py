@@ -81,6 +81,7 @@ class TwistScript:
             t += cost * seconds_per_unit
         segments.append(Segment(t, pause, np.zeros(6), "base", PAUSE))
         self.segments = tuple(segments)
+        self.tilt_angle = tilt_angle
         self.duration = t + pause
 
     def segment_at(self, t: float) -> Segment:
@@ -95,11 +96,11 @@ class TwistScript:
         return np.array([segment.start for segment in self.segments])
 
 
-def script_for_robot(robot_name: str, duration: float) -> TwistScript:
+def script_for_robot(robot_name: str, duration: float, tilt_angle: float = np.pi / 6) -> TwistScript:
     """The demo script sized for a robot's reach (checked to stay inside its limits from its start pose).
 
     Pauses are 1/40 of the duration, so every speed scales as 1/duration (20 s: 0.070 m/s and 0.70 rad/s
     on puma560, 0.062 m/s and 0.62 rad/s on sixi2; `TwistScript.linear_speed`, `angular_speed`).
     """
     sizes = {"sixi2": {"square_side": 0.08, "line_length": 0.08}}.get(robot_name, {})
-    return TwistScript(duration=duration, pause=duration / 40.0, tilt_angle=np.pi / 6, **sizes)
+    return TwistScript(duration=duration, pause=duration / 40.0, tilt_angle=tilt_angle, **sizes)
