@@ -41,6 +41,15 @@ def step_errors(robot, q: np.ndarray, steps: np.ndarray, scheme: str) -> np.ndar
     )
 
 
+def mark_step(axes, step: float, error: float, label: str, colour: str, marker: str, text_at) -> None:
+    """A vertical line at `step`, a marker at its error and an annotation arrow from `text_at`."""
+    axes.axvline(step, color=colour, lw=0.8, alpha=0.6)
+    axes.plot([step], [error], marker, color=colour, ms=8, zorder=5)
+    axes.annotate(
+        label, xy=(step, error), xytext=text_at, arrowprops={"arrowstyle": "->", "color": colour}, color=colour
+    )
+
+
 def plot(steps, errors, marks, command: str, output: Path) -> None:
     figure, axes = plt.subplots(figsize=(9, 6), dpi=120)
     styles = {"forward": "--", "central": "-"}
@@ -48,24 +57,10 @@ def plot(steps, errors, marks, command: str, output: Path) -> None:
     for (robot, scheme), error in errors.items():
         axes.loglog(steps, error, styles[scheme], color=colours[robot], label=f"{robot}, {scheme}")
     sixi_error, default_error = marks
-    axes.axvline(SIXI_STEP, color="tab:red", lw=0.8, alpha=0.6)
-    axes.plot([SIXI_STEP], [sixi_error], "o", color="tab:red", ms=8, zorder=5)
-    axes.annotate(
-        f"Sixi blog: forward, h = 0.5° = {SIXI_STEP:.2e} rad\nmax error {sixi_error:.1e}",
-        xy=(SIXI_STEP, sixi_error),
-        xytext=(1e-9, 3e-2),
-        arrowprops={"arrowstyle": "->", "color": "tab:red"},
-        color="tab:red",
-    )
-    axes.axvline(DEFAULT_STEP, color="tab:green", lw=0.8, alpha=0.6)
-    axes.plot([DEFAULT_STEP], [default_error], "s", color="tab:green", ms=8, zorder=5)
-    axes.annotate(
-        f"default: central, h = {DEFAULT_STEP:.0e} rad\nmax error {default_error:.1e}",
-        xy=(DEFAULT_STEP, default_error),
-        xytext=(1e-11, 1e-11),
-        arrowprops={"arrowstyle": "->", "color": "tab:green"},
-        color="tab:green",
-    )
+    label = f"Sixi blog: forward, h = 0.5° = {SIXI_STEP:.2e} rad\nmax error {sixi_error:.1e}"
+    mark_step(axes, SIXI_STEP, sixi_error, label, "tab:red", "o", (1e-9, 3e-2))
+    label = f"default: central, h = {DEFAULT_STEP:.0e} rad\nmax error {default_error:.1e}"
+    mark_step(axes, DEFAULT_STEP, default_error, label, "tab:green", "s", (1e-11, 1e-11))
     axes.set_ylim(1e-12, 1.0)
     axes.set_xlabel("finite-difference step h (rad)")
     axes.set_ylabel("max |J_fd − J_analytic| (m/s or rad/s per rad/s)")
