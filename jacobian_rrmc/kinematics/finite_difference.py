@@ -15,6 +15,7 @@ import numpy as np
 
 from jacobian_rrmc.kinematics.dh_parameters import DHParameters
 from jacobian_rrmc.kinematics.forward import _as_batch, dh_parameters, forward_kinematics, world_to_end_effector
+from jacobian_rrmc.spatial import vex
 
 DEFAULT_STEP = 1e-5
 SCHEMES = ("central", "forward")
@@ -56,10 +57,7 @@ def finite_difference_jacobian(model, q, step: float = DEFAULT_STEP, scheme: str
     jacobian = np.empty((n_batch, 6, n_joints))
     jacobian[:, :3, :] = np.swapaxes(d_pose[:, :, :3, 3], 1, 2)
     # S = dR·Rᵀ per joint; ω = vex(S) of its skew part.
-    s = d_pose[:, :, :3, :3] @ np.swapaxes(pose[:, None, :3, :3], -1, -2)
-    jacobian[:, 3, :] = 0.5 * (s[..., 2, 1] - s[..., 1, 2])
-    jacobian[:, 4, :] = 0.5 * (s[..., 0, 2] - s[..., 2, 0])
-    jacobian[:, 5, :] = 0.5 * (s[..., 1, 0] - s[..., 0, 1])
+    jacobian[:, 3:, :] = np.swapaxes(vex(d_pose[:, :, :3, :3] @ np.swapaxes(pose[:, None, :3, :3], -1, -2)), 1, 2)
     if frame == "ee":
         jacobian = world_to_end_effector(pose, jacobian)
     return (pose[0], jacobian[0]) if single else (pose, jacobian)
