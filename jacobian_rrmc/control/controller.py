@@ -160,12 +160,13 @@ class ResolvedRateController:
 
         k_velocity = velocity_limit_scale(q_dot, self.qd_limit)
         k_limits = self.position_limits.scale(self._q, q_dot)
-        q_dot *= min(k_velocity, k_limits)
+        k_joints = min(k_velocity, k_limits)
+        q_dot *= k_joints
         # The singularity guard judges the command the limits allow, so a huge twist is not halted for its size.
         proximity = self.singularity.proximity(sigma)
         k_singularity, approaching = self.singularity.scale(self._q, q_dot, proximity)
         q_dot *= k_singularity
-        scale = min(k_velocity, k_limits) * k_singularity
+        scale = k_joints * k_singularity
         state, message = self._motion_state(k_velocity, k_limits, k_singularity, approaching)
 
         if not np.isfinite(q_dot).all():  # defensive: never publish NaN
