@@ -89,6 +89,9 @@ class RrmcNode(Node):
         else:
             self.create_subscription(Twist, "cmd_twist", self._on_twist, QoSProfile(depth=10))
         self._trajectory = params["command_type"] == "trajectory"
+        # A trajectory command's joint names and point time (one period ahead) are fixed for the node's life.
+        self._trajectory_joint_names = list(self.robot.joint_names)
+        self._point_nanoseconds = int(self.period * 1e9)
         if self._trajectory:
             self._command_publisher = self.create_publisher(JointTrajectory, TRAJECTORY_TOPIC, QoSProfile(depth=10))
         else:
@@ -188,11 +191,12 @@ class RrmcNode(Node):
             self._command_publisher.publish(Float64MultiArray(data=velocity.tolist()))
             return
         # One point one period ahead: positions (if known) and velocities, for a joint_trajectory_controller.
-        nanoseconds = int(self.period * 1e9)
-        point = JointTrajectoryPoint(velocities=velocity.tolist(), time_from_start=Duration(nanosec=nanoseconds))
+        point = JointTrajectoryPoint(
+            velocities=velocity.tolist(), time_from_start=Duration(nanosec=self._point_nanoseconds)
+        )
         if self._q is not None:
             point.positions = (self._q + velocity * self.period).tolist()
-        message = JointTrajectory(joint_names=list(self.robot.joint_names), points=[point])
+        message = JointTrajectory(joint_names=self._trajectory_joint_names, points=[point])
         self._command_publisher.publish(message)
 
     # --- diagnostics --------------------------------------------------------------------------------
