@@ -18,7 +18,7 @@ from ros_probe import Probe, joint_state, spin_for, spin_until, twist_stamped  #
 from jacobian_rrmc.kinematics import jacobian_end_effector, jacobian_world  # noqa: E402
 from jacobian_rrmc.robots import load_robot  # noqa: E402
 from jacobian_rrmc.ros.environment import create_executor  # noqa: E402
-from jacobian_rrmc.ros.rrmc_node import RrmcNode  # noqa: E402
+from jacobian_rrmc.ros.rrmc_node import TRAJECTORY_TOPIC, RrmcNode  # noqa: E402
 
 pytestmark = pytest.mark.ros
 
@@ -223,3 +223,32 @@ def test_near_a_wrist_singularity_the_node_halts_and_reports_an_error(rig):
     assert np.all(probe.commands[-1][1] == 0.0)
     assert any(s.level == b"\x02" and s.message.startswith("halted_singularity") for s in probe.statuses)
     assert float(probe.last_status_value("condition_number")) > 100.0
+
+
+def test_trajectory_point_time_splits_periods_of_a_second_or_more(ros_context):
+    """builtin_interfaces/Duration refuses nanosec ≥ 1e9: a 0.2 Hz node must still publish (5 s = 5 s + 0 ns)."""
+    from trajectory_msgs.msg import JointTrajectory
+
+    node = RrmcNode(
+        context=ros_context,
+        parameter_overrides=[
+            Parameter("control_rate", value=0.2),
+            Parameter("drift_gain", value=0.1),  # gains must stay below the control rate
+            Parameter("singularity_approach_gain", value=0.1),
+            Parameter("command_type", value="trajectory"),
+        ],
+        node_name="rrmc_slow",
+    )
+    received = []
+    listener = node.create_subscription(JointTrajectory, TRAJECTORY_TOPIC, received.append, 10)
+    try:
+        node._publish_command(np.zeros(6))
+        executor = create_executor(ros_context)
+        executor.add_node(node)
+        spin_until(executor, lambda: received, 5.0)
+        executor.shutdown()
+        point = received[0].points[0]
+        assert (point.time_from_start.sec, point.time_from_start.nanosec) == (5, 0)
+    finally:
+        node.destroy_subscription(listener)
+        node.destroy_node()

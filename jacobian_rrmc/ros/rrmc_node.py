@@ -91,7 +91,8 @@ class RrmcNode(Node):
         self._trajectory = params["command_type"] == "trajectory"
         # A trajectory command's joint names and point time (one period ahead) are fixed for the node's life.
         self._trajectory_joint_names = list(self.robot.joint_names)
-        self._point_nanoseconds = int(self.period * 1e9)
+        # builtin_interfaces/Duration needs nanosec < 1e9: split periods of a second or more.
+        self._point_time = divmod(round(self.period * 1e9), 10**9)
         if self._trajectory:
             self._command_publisher = self.create_publisher(JointTrajectory, TRAJECTORY_TOPIC, QoSProfile(depth=10))
         else:
@@ -192,7 +193,7 @@ class RrmcNode(Node):
             return
         # One point one period ahead: positions (if known) and velocities, for a joint_trajectory_controller.
         point = JointTrajectoryPoint(
-            velocities=velocity.tolist(), time_from_start=Duration(nanosec=self._point_nanoseconds)
+            velocities=velocity.tolist(), time_from_start=Duration(sec=self._point_time[0], nanosec=self._point_time[1])
         )
         if self._q is not None:
             point.positions = (self._q + velocity * self.period).tolist()
