@@ -195,28 +195,30 @@ class ResolvedRateController:
         return min(max(now - previous, 0.0), self.config.twist_timeout)
 
     def _joint_state_problem(self, now: float) -> tuple[ControllerState, str] | None:
-        if self._joint_state_error:
-            return State.INVALID_INPUT, f"last joint state rejected: {self._joint_state_error}"
-        if self._q_stamp is None:
-            return State.STALE_JOINT_STATE, "no joint state received yet"
-        age = now - self._q_stamp
-        if abs(age) > self.config.joint_state_timeout:
-            return (
-                State.STALE_JOINT_STATE,
-                f"joint state is {age:.3f} s old (timeout {self.config.joint_state_timeout} s)",
-            )
-        return None
+        return self._input_problem(
+            "joint state", self._joint_state_error, self._q_stamp, self.config.joint_state_timeout, now,
+            State.STALE_JOINT_STATE, State.STALE_JOINT_STATE,
+        )  # fmt: skip
 
     def _twist_problem(self, now: float) -> tuple[ControllerState, str] | None:
-        if self._twist_error:
-            return State.INVALID_INPUT, f"last twist rejected: {self._twist_error}"
-        if self._twist_stamp is None:
-            return State.IDLE, "no twist received"
-        age = now - self._twist_stamp
-        if abs(age) > self.config.twist_timeout:
-            return State.STALE_TWIST, f"twist is {age:.3f} s old (timeout {self.config.twist_timeout} s)"
-        if not self._twist.any():
+        problem = self._input_problem(
+            "twist", self._twist_error, self._twist_stamp, self.config.twist_timeout, now, State.IDLE, State.STALE_TWIST
+        )
+        if problem is None and not self._twist.any():
             return State.IDLE, "zero twist commanded"
+        return problem
+
+    @staticmethod
+    def _input_problem(name, error, stamp, timeout, now, missing, stale) -> tuple[ControllerState, str] | None:
+        """Why an input cannot be used: rejected (INVALID_INPUT), never received (`missing`), or older than
+        `timeout` s either way (`stale`; a future stamp means mismatched clocks)."""
+        if error:
+            return State.INVALID_INPUT, f"last {name} rejected: {error}"
+        if stamp is None:
+            return missing, f"no {name} received yet"
+        age = now - stamp
+        if abs(age) > timeout:
+            return stale, f"{name} is {age:.3f} s old (timeout {timeout} s)"
         return None
 
     def _stop(self, now, state, message, sigma, fell_back) -> ControlOutput:
