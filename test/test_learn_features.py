@@ -124,3 +124,20 @@ def test_azimuth_encoding_is_invariant_to_turning_the_target(rng):
     a, b = encoding(torch.as_tensor(raw)).numpy(), encoding(torch.as_tensor(turned)).numpy()
     assert a.shape == (50, encoding.out_features)
     np.testing.assert_allclose(a, b, atol=1e-9)
+
+
+def test_rotation_product_matches_elementary_rotations(rng):
+    from jacobian_rrmc.learn.features import RotationProduct
+
+    angles = rng.uniform(-np.pi, np.pi, (20, 3))
+    layout = ((2, "cos"), (0, "sin"), (1, "sin"), (2, "sin"), (0, "cos"), (1, "cos"))
+    product = RotationProduct((1, 0, 2), signs=(1.0, -1.0, 1.0), layout=layout)
+    columns = {(k, trig): fn(angles[:, k]) for k in range(3) for trig, fn in (("sin", np.sin), ("cos", np.cos))}
+    inputs = np.stack([columns[key] for key in layout], axis=1)
+    result = product(torch.as_tensor(inputs)).numpy()
+    for matrix, (a, b, c) in zip(result, angles, strict=True):
+        np.testing.assert_allclose(matrix, rot_y(a) @ rot_x(-b) @ rot_z(c), atol=1e-12)
+    twin = RotationProduct((0,), twin=True)(torch.as_tensor(np.stack([np.sin(angles[:, 0]), np.cos(angles[:, 0])], 1)))
+    np.testing.assert_allclose(twin[0].numpy(), np.kron(np.eye(2), rot_x(angles[0, 0])), atol=1e-12)
+    with pytest.raises(ValueError, match="one factor"):
+        RotationProduct((0, 1), twin=True)

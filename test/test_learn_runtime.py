@@ -1,5 +1,6 @@
 """ONNX export + onnxruntime: same numbers as torch, bad model files refused clearly, learned-source gate."""
 
+import copy
 import warnings
 
 import numpy as np
@@ -42,6 +43,20 @@ def test_onnx_output_matches_the_torch_module(puma, tiny_model, rng):
     single = runtime.predict_one(q[0])
     np.testing.assert_allclose(single[0][0], out["jacobian"][0], atol=1e-6)
     assert runtime.metadata["robot"] == "puma560" and runtime.metadata["input_low"] == puma.q_min.tolist()
+
+
+def test_folded_scaling_gives_the_training_path_outputs(tiny_model, rng):
+    """The exported net takes raw features: same logits and de-scaled J as standardise → net → unscale."""
+    from jacobian_rrmc.learn.export import scaling_folded_into
+
+    _, result = tiny_model
+    features = rng.normal(size=(32, result.net.in_features)) * 3 + 1
+    net = copy.deepcopy(result.net).double().eval()
+    with torch.no_grad():
+        logit, scaled = net(torch.as_tensor(result.scaling.features(features)))
+        folded_logit, jacobian = scaling_folded_into(net, result.scaling)(torch.as_tensor(features))
+    np.testing.assert_allclose(folded_logit.numpy(), logit.numpy(), rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(jacobian.numpy(), result.scaling.unscale_targets(scaled.numpy()), atol=1e-10)
 
 
 def test_bad_model_files_raise_model_file_error(tiny_model, tmp_path):

@@ -12,6 +12,7 @@ is stored as JSON under the ONNX ``metadata_props`` key `METADATA_KEY` and in a 
 
 from __future__ import annotations
 
+import copy
 import json
 import warnings
 from pathlib import Path
@@ -27,26 +28,51 @@ from jacobian_rrmc.learn.scaling import Scaling
 
 
 class DeployedJacobianNet(nn.Module):
-    """Raw SI inputs → (jacobian (B, 6, N), confidence (B,)), see module docstring."""
+    """Raw SI inputs → (jacobian (B, 6, N) or None for a confidence-only net, confidence (B,)), see module docstring."""
 
     def __init__(self, encoding: nn.Module, net: JacobianNet, scaling: Scaling, n_joints: int,
                  output_frame: nn.Module | None = None):  # fmt: skip
         """`output_frame(raw, J)` maps the net's Jacobian frame to the world frame (exact rotation), if any."""
         super().__init__()
-        self.encoding, self.net, self.output_frame, self.n_joints = encoding, net, output_frame, n_joints
-        as_buffer = lambda a: torch.as_tensor(np.asarray(a), dtype=torch.float32)  # noqa: E731
-        self.register_buffer("feature_mean", as_buffer(scaling.feature_mean))
-        self.register_buffer("feature_std", as_buffer(scaling.feature_std))
-        self.register_buffer("target_gain", as_buffer(scaling.target_output_gain))
-        self.register_buffer("target_centre", as_buffer(scaling.target_centre))
+        self.encoding, self.output_frame, self.n_joints = encoding, output_frame, n_joints
+        self.net = scaling_folded_into(net, scaling)
+        self.estimates = len(scaling.target_output_gain) > 0  # False for a confidence-only net
 
     def forward(self, raw: torch.Tensor, branch: torch.Tensor | None = None):
         encoded = self.encoding(raw) if branch is None else self.encoding(raw, branch)
-        logit, scaled = self.net((encoded - self.feature_mean) / self.feature_std)
-        jacobian = (scaled * self.target_gain + self.target_centre).reshape(-1, 6, self.n_joints)
+        logit, jacobian = self.net(encoded)
+        if not self.estimates:
+            return None, torch.sigmoid(logit)
+        jacobian = jacobian.reshape(-1, 6, self.n_joints)
         if self.output_frame is not None:
             jacobian = self.output_frame(raw, jacobian)
         return jacobian, torch.sigmoid(logit)
+
+
+def scaling_folded_into(net: JacobianNet, scaling: Scaling) -> JacobianNet:
+    """A copy of `net` that takes raw features and returns de-scaled Jacobian entries.
+
+    The input standardisation (x − mean)/std is folded into the first dense layer(s) and the output
+    de-scaling y·gain + centre into the estimation head's last layer: exact affine algebra, and two
+    fewer graph operations on each side of the net (batch-1 latency is mostly per-operation cost).
+    """
+    dtype = next(net.parameters()).dtype
+    folded = copy.deepcopy(net).double().eval()
+    as_tensor = lambda a: torch.as_tensor(np.asarray(a), dtype=torch.float64)  # noqa: E731
+    mean, std = as_tensor(scaling.feature_mean), as_tensor(scaling.feature_std)
+    entries = [folded.encoder] if len(folded.encoder) else [folded.confidence_head, folded.estimation_head]
+    first_layers = [next(m for m in entry.modules() if isinstance(m, nn.Linear)) for entry in entries]
+    gain, centre = as_tensor(scaling.target_output_gain), as_tensor(scaling.target_centre)
+    last = folded.estimation_head[-1]
+    with torch.no_grad():
+        for layer in first_layers:
+            weight = layer.weight / std
+            layer.bias -= weight @ mean
+            layer.weight.copy_(weight)
+        if len(gain):
+            last.weight.mul_(gain[:, None])
+            last.bias.mul_(gain).add_(centre)
+    return folded.to(dtype)
 
 
 def export_onnx(deployed: DeployedJacobianNet, path: Path, metadata: dict, outputs: tuple[str, ...],

@@ -39,42 +39,112 @@ class JointAngleEncoding(nn.Module):
         return torch.cat([torch.sin(rest), torch.cos(rest)], dim=1)
 
 
-# Generators of the rotations about x, y, z: R_k(o) = I + sin(o)·K_k + (1 − cos(o))·K_k² (Rodrigues). Built from
-# whole tensors rather than per-entry stacks, so the exported graph has few nodes (batch-1 latency).
-_GENERATORS = torch.zeros(3, 3, 3, dtype=torch.float64)
-_GENERATORS[0, 2, 1], _GENERATORS[0, 1, 2] = 1.0, -1.0
-_GENERATORS[1, 0, 2], _GENERATORS[1, 2, 0] = 1.0, -1.0
-_GENERATORS[2, 1, 0], _GENERATORS[2, 0, 1] = 1.0, -1.0
+def _axis_rotation_terms(axis: int) -> torch.Tensor:
+    """(3, 3, 3) stack [A, S, C] with R_axis(θ) = A + sin θ·S + cos θ·C (Rodrigues, written linear in sin/cos)."""
+    unit = torch.zeros(3, dtype=torch.float64)
+    unit[axis] = 1.0
+    fixed = torch.outer(unit, unit)
+    generator = torch.zeros(3, 3, dtype=torch.float64)
+    generator[(axis + 2) % 3, (axis + 1) % 3], generator[(axis + 1) % 3, (axis + 2) % 3] = 1.0, -1.0
+    return torch.stack([fixed, generator, torch.eye(3, dtype=torch.float64) - fixed])
 
 
-def _rotation_xyz(euler: torch.Tensor) -> torch.Tensor:
-    """Rx(o1)·Ry(o2)·Rz(o3) for euler (B, 3) → (B, 3, 3) (the M3 randPose convention)."""
-    generators = _GENERATORS.to(euler.dtype)
-    angles = euler.unsqueeze(2).unsqueeze(3)  # (B, 3, 1, 1)
-    axes = torch.eye(3, dtype=euler.dtype) + torch.sin(angles) * generators
-    axes = axes + (1 - torch.cos(angles)) * torch.matmul(generators, generators)
-    return torch.matmul(torch.matmul(axes[:, 0], axes[:, 1]), axes[:, 2])
+class RotationProduct(nn.Module):
+    """R_1(±θ_1)·R_2(±θ_2)···R_M(±θ_M) of elementary rotations about fixed axes, from their sines and cosines.
+
+    Input (B, 2M): the sines and cosines of θ_1..θ_M in the column order `layout` (default: all sines,
+    then all cosines) → (B, 3, 3). Every factor is affine in its (sin, cos), so one matrix product builds
+    all M factors at once and M − 1 batched products chain them: a handful of ONNX nodes instead of one
+    per matrix entry, which is what sets batch-1 latency.
+
+    Args:
+        axes: axis index (0 = x, 1 = y, 2 = z) of each factor, in product order.
+        base: optional fixed (3, 3) rotation applied on the left.
+        signs: +1 or −1 per factor; −1 makes that factor R(−θ) (its sine enters negated).
+        layout: (factor index, "sin" | "cos") of each input column.
+        twin: one factor only: return diag(R, R) (B, 6, 6), which turns both row blocks of a Jacobian.
+    """
+
+    def __init__(self, axes: tuple[int, ...], base: torch.Tensor | None = None, signs: tuple[float, ...] | None = None,
+                 layout: tuple[tuple[int, str], ...] | None = None, twin: bool = False):  # fmt: skip
+        super().__init__()
+        count = len(axes)
+        if twin and count != 1:
+            raise ValueError("twin (block-diagonal) output needs exactly one factor")
+        left = torch.eye(3, dtype=torch.float64) if base is None else torch.as_tensor(base, dtype=torch.float64)
+        terms = [_axis_rotation_terms(axis) for axis in axes]
+        terms[0] = torch.matmul(left, terms[0])
+        signs = signs or (1.0,) * count
+        layout = layout or tuple((k, "sin") for k in range(count)) + tuple((k, "cos") for k in range(count))
+        place = (lambda m: torch.block_diag(m, m).reshape(36)) if twin else (lambda m: m.reshape(9))
+        size = 36 if twin else 9
+        weight = torch.zeros(2 * count, size * count, dtype=torch.float64)
+        for row, (factor, trig) in enumerate(layout):
+            term = signs[factor] * terms[factor][1] if trig == "sin" else terms[factor][2]
+            weight[row, size * factor : size * (factor + 1)] = place(term)
+        self.count, self.size = count, size
+        self.register_buffer("weight", weight)
+        self.register_buffer("bias", torch.cat([place(fixed) for fixed, _, _ in terms]))
+
+    def forward(self, sin_cos: torch.Tensor) -> torch.Tensor:
+        factors = torch.addmm(self.bias.to(sin_cos.dtype), sin_cos, self.weight.to(sin_cos.dtype))
+        if self.size == 36:
+            return factors.reshape(-1, 6, 6)
+        factors = factors.reshape(-1, self.count, 3, 3)
+        if self.count == 1:
+            return factors[:, 0]
+        chain = factors.split(1, dim=1)
+        product = chain[0]
+        for factor in chain[1:]:
+            product = torch.matmul(product, factor)
+        return product.reshape(-1, 3, 3)
 
 
-def _azimuth_unit(raw: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """(cos φ, sin φ) as (B, 1, 1) and the horizontal radius r (B, 1) of an M3 row's position (φ = 0 at r = 0)."""
+def _azimuth_cos_sin(raw: torch.Tensor) -> torch.Tensor:
+    """(cos φ, sin φ) (B, 2) of an M3 row's position (φ = 0 at r = 0).
+
+    The encoding and `AzimuthRotation` both call this on the same input, so the exported graph
+    computes it once (onnxruntime merges identical subgraphs).
+    """
     xy = raw[:, M3_POSITION.start : M3_POSITION.start + 2]
-    radius_sq = (xy * xy).sum(dim=1, keepdim=True)
-    radius = torch.sqrt(radius_sq)
-    safe = radius > 1e-12
-    fallback = torch.tensor([1.0, 0.0], dtype=raw.dtype)
-    unit = torch.where(safe, xy / torch.where(safe, radius, torch.ones_like(radius)), fallback)
-    return unit[:, 0:1].unsqueeze(2), unit[:, 1:2].unsqueeze(2), radius
+    radius = torch.sqrt((xy * xy).sum(dim=1, keepdim=True))
+    unit = xy / torch.clamp(radius, min=1e-12)
+    return torch.where(radius > 1e-12, unit, torch.tensor([1.0, 0.0], dtype=raw.dtype))
 
 
-def _turn_rows(rows: torch.Tensor, c: torch.Tensor, s: torch.Tensor) -> torch.Tensor:
-    """Rz(φ)·rows for (B, 3, K) rows, with c, s = cos φ, sin φ as (B, 1, 1)."""
-    first, second = rows[:, 0:1], rows[:, 1:2]
-    return torch.cat([c * first - s * second, s * first + c * second, rows[:, 2:3]], dim=1)
+# The M3 encoding first gathers the raw quantities below into a "basis", then one constant linear map picks
+# and combines them into the features.
+_GATHERED = ("x", "y", "z", "d3", "d4", "a2", "a3")
+_GATHER_COLUMNS = [M3_POSITION.start, M3_POSITION.start + 1, M3_POSITION.start + 2, M3_D3, M3_D4, M3_A2, M3_A3]
+_ROOTS = ("radius", "norm", "shoulder", "forearm", "plane_radius")
+_REACH_EXTRAS = ("gap", "elbow", "arm", "log_arm")
+# Squares (x², y², z², d3², d4², a2², a3²) → (r², |p|², shoulder², forearm², plane radius²), clamped at 0 after.
+_SQUARE_MAP = torch.tensor(
+    [[1, 1, 1, 0, 1], [1, 1, 1, 0, 1], [0, 1, 1, 0, 0], [0, 0, -1, 0, -1], [0, 0, 0, 1, 0], [0, 0, 0, 0, 0],
+     [0, 0, 0, 1, 0]], dtype=torch.float64,
+)  # fmt: skip
+# [squares (7), clamped squares (5), roots (5), gathered (7)] → [shoulder² − a2² − forearm², 2·a2, forearm²,
+# a2 − forearm, a2, plane radius]: every linear input of the reach extras, split apart by one operation.
+_REACH_LINEAR = torch.zeros(24, 6, dtype=torch.float64)
+_REACH_LINEAR[[7 + 2, 5, 7 + 3], 0] = torch.tensor([1.0, -1.0, -1.0], dtype=torch.float64)
+_REACH_LINEAR[17 + 5, 1] = 2.0
+_REACH_LINEAR[7 + 3, 2] = 1.0
+_REACH_LINEAR[[17 + 5, 12 + 3], 3] = torch.tensor([1.0, -1.0], dtype=torch.float64)
+_REACH_LINEAR[17 + 5, 4] = 1.0
+_REACH_LINEAR[12 + 4, 5] = 1.0
 
 
 class M3Encoding(nn.Module):
     """Raw M3 rows (B, 24) [+ branch (B,) int] → engineered features (see module docstring).
+
+    Computed as a short chain of whole-tensor operations into a basis of raw quantities; one constant
+    linear map then picks and combines them into the feature order below, so the exported graph stays
+    small (batch-1 latency is mostly a per-operation cost).
+
+    Feature order: d3, d4, a2, a3; position (x, y, z) or, in the azimuth frame, (r, z); rotation (9
+    matrix entries row-major, or the 3 raw Euler angles); reach features |p|, r − d3, shoulder,
+    forearm, a2 + forearm − shoulder, shoulder − |a2 − forearm|, elbow, plane radius, arm,
+    log(arm + 1e-4); branch one-hot.
 
     Args:
         rotation: "matrix" (9 rotation-matrix entries) or "euler" (the paper's raw wrapped angles).
@@ -91,50 +161,78 @@ class M3Encoding(nn.Module):
         if azimuth and rotation != "matrix":
             raise ValueError("the azimuth frame needs the rotation-matrix encoding")
         self.rotation, self.reach, self.branch, self.azimuth = rotation, reach, branch, azimuth
-        self.out_features = (
-            4
-            + (2 if azimuth else 3)
-            + (9 if rotation == "matrix" else 3)
-            + (10 if reach else 0)
-            + (BRANCHES if branch else 0)
+        rotation_names = (
+            [f"R{i}{j}" for i in range(3) for j in range(3)] if rotation == "matrix" else ["o1", "o2", "o3"]
         )
+        basis = [*_GATHERED, *rotation_names, *_ROOTS]
+        basis += list(_REACH_EXTRAS) if reach else []
+        basis += [f"branch{k}" for k in range(BRANCHES)] if branch else []
+        features: list[dict[str, float]] = [{"d3": 1.0}, {"d4": 1.0}, {"a2": 1.0}, {"a3": 1.0}]
+        features += [{"radius": 1.0}, {"z": 1.0}] if azimuth else [{"x": 1.0}, {"y": 1.0}, {"z": 1.0}]
+        features += [{name: 1.0} for name in rotation_names]
+        if reach:
+            features += [
+                {"norm": 1.0}, {"radius": 1.0, "d3": -1.0}, {"shoulder": 1.0}, {"forearm": 1.0},
+                {"a2": 1.0, "forearm": 1.0, "shoulder": -1.0}, {"shoulder": 1.0, "gap": -1.0}, {"elbow": 1.0},
+                {"plane_radius": 1.0}, {"arm": 1.0}, {"log_arm": 1.0},
+            ]  # fmt: skip
+        features += [{f"branch{k}": 1.0} for k in range(BRANCHES)] if branch else []
+        selection = torch.zeros(len(basis), len(features), dtype=torch.float64)
+        for column, combination in enumerate(features):
+            for name, coefficient in combination.items():
+                selection[basis.index(name), column] = coefficient
+        self.register_buffer("selection", selection)
+        self.register_buffer("square_map", _SQUARE_MAP.clone())
+        self.register_buffer("reach_linear", _REACH_LINEAR.clone())
+        self.register_buffer("one_hot", torch.eye(BRANCHES, dtype=torch.float64))
+        # Pose rotation Rx(o1)·Ry(o2)·Rz(o3); in the azimuth frame Rz(−φ) first, fed as (cos φ, sin φ).
+        if azimuth:
+            layout = ((0, "cos"), (0, "sin"), (1, "sin"), (2, "sin"), (3, "sin"), (1, "cos"), (2, "cos"), (3, "cos"))
+            self.pose_rotation = RotationProduct((2, 0, 1, 2), signs=(-1.0, 1.0, 1.0, 1.0), layout=layout)
+        else:
+            self.pose_rotation = RotationProduct((0, 1, 2))
+        self.out_features = len(features)
 
     def forward(self, raw: torch.Tensor, branch: torch.Tensor | None = None) -> torch.Tensor:
-        lengths = raw[:, [M3_D3, M3_D4, M3_A2, M3_A3]]
-        d3, d4, a2, a3 = lengths[:, 0:1], lengths[:, 1:2], lengths[:, 2:3], lengths[:, 3:4]
-        z = raw[:, M3_POSITION.stop - 1 : M3_POSITION.stop]
-        c, s, radius = _azimuth_unit(raw)
-        if self.azimuth:
-            # Pose turned about z0 into the arm's vertical plane: position (r, 0, z), orientation Rz(−φ)·R.
-            turned = _turn_rows(_rotation_xyz(raw[:, M3_EULER]), c, -s)
-            parts = [lengths, radius, z, turned.reshape(-1, 9)]
-        elif self.rotation == "matrix":
-            parts = [lengths, raw[:, M3_POSITION], _rotation_xyz(raw[:, M3_EULER]).reshape(-1, 9)]
+        dtype = raw.dtype
+        gathered = raw[:, _GATHER_COLUMNS]  # x, y, z, d3, d4, a2, a3
+        squares = gathered * gathered
+        clamped = torch.clamp(torch.matmul(squares, self.square_map.to(dtype)), min=0.0)
+        roots = torch.sqrt(clamped)  # r, |p|, shoulder, forearm, plane radius
+        euler = raw[:, M3_EULER]
+        if self.rotation == "euler":
+            rotation = euler
         else:
-            parts = [lengths, raw[:, M3_POSITION], raw[:, M3_EULER]]
+            trig = [torch.sin(euler), torch.cos(euler)]
+            if self.azimuth:
+                trig.insert(0, _azimuth_cos_sin(raw))
+            rotation = self.pose_rotation(torch.cat(trig, dim=1)).reshape(-1, 9)
+        basis = [gathered, rotation, roots]
         if self.reach:
-            # The wrist centre is the tool point (d5 = d6 = 0). It is reachable iff the horizontal
-            # radius covers the shoulder offset d3 and the shoulder distance lies between |a2 − L| and
-            # a2 + L, L = forearm length √(a3² + d4²). The net gets these quantities, not the verdict.
-            # |det J| of this family factors as a2 · elbow(shoulder distance) · arm-plane radius · |sin q5|;
-            # the first three factors depend on the position only and are given (clamped at 0 where
-            # out of reach), plus the log of their product, which makes the manipulability cutoff an
-            # additive boundary. The wrist factor max|sin q5| over the branches is left to the net.
-            radius_sq = radius * radius
-            norm_sq = radius_sq + z * z
-            shoulder = torch.sqrt(torch.clamp(norm_sq - d3 * d3, min=0.0))
-            forearm = torch.sqrt(a3 * a3 + d4 * d4)
-            cos_elbow = (shoulder * shoulder - a2 * a2 - forearm * forearm) / torch.clamp(2 * a2, min=1e-6)
-            elbow = torch.sqrt(torch.clamp(forearm * forearm - cos_elbow * cos_elbow, min=0.0))
-            plane_radius = torch.sqrt(torch.clamp(radius_sq - d3 * d3, min=0.0))
-            arm = a2 * elbow * plane_radius
-            parts += [torch.sqrt(norm_sq), radius - d3, shoulder, forearm, a2 + forearm - shoulder,
-                      shoulder - torch.abs(a2 - forearm), elbow, plane_radius, arm, torch.log(arm + 1e-4)]  # fmt: skip
+            basis += self._reach_extras(torch.cat([squares, clamped, roots, gathered], dim=1))
         if self.branch:
             if branch is None:
                 raise ValueError("this encoding needs the IK branch index")
-            parts.append(nn.functional.one_hot(branch.long(), BRANCHES).to(raw.dtype))
-        return torch.cat(parts, dim=1)
+            basis.append(self.one_hot.to(dtype)[branch.long()])
+        return torch.matmul(torch.cat(basis, dim=1), self.selection.to(dtype))
+
+    def _reach_extras(self, quantities: torch.Tensor) -> list[torch.Tensor]:
+        """|a2 − forearm|, elbow, arm = a2·elbow·plane radius, log(arm + 1e-4), each (B, 1).
+
+        The wrist centre is the tool point (d5 = d6 = 0). It is reachable iff the horizontal radius
+        covers the shoulder offset d3 and the shoulder distance lies between |a2 − L| and a2 + L,
+        L = forearm length √(a3² + d4²). The net gets these quantities, not the verdict.
+        |det J| of this family factors as a2 · elbow(shoulder distance) · arm-plane radius · |sin q5|;
+        the first three factors depend on the position only and are given (clamped at 0 where out of
+        reach), plus the log of their product, which makes the manipulability cutoff an additive
+        boundary. The wrist factor max|sin q5| over the branches is left to the net.
+        """
+        linear = torch.matmul(quantities, self.reach_linear.to(quantities.dtype))
+        numerator, twice_a2, forearm_sq, gap, a2, plane_radius = linear.split(1, dim=1)
+        cos_elbow = numerator / torch.clamp(twice_a2, min=1e-6)
+        elbow = torch.sqrt(torch.clamp(forearm_sq - cos_elbow * cos_elbow, min=0.0))
+        arm = a2 * elbow * plane_radius
+        return [torch.abs(gap), elbow, arm, torch.log(arm + 1e-4)]
 
 
 class BaseRotation(nn.Module):
@@ -146,18 +244,12 @@ class BaseRotation(nn.Module):
 
     def __init__(self, base_rotation: torch.Tensor, offset: float):
         super().__init__()
-        self.register_buffer("base_rotation", base_rotation.clone())
+        self.rotation = RotationProduct((2,), base=base_rotation, twin=True)
         self.offset = float(offset)
 
     def forward(self, q: torch.Tensor, jacobian_joint1: torch.Tensor) -> torch.Tensor:
-        theta = q[:, 0] + self.offset
-        c, s = torch.cos(theta), torch.sin(theta)
-        zero, one = torch.zeros_like(c), torch.ones_like(c)
-        rz = torch.stack([c, -s, zero, s, c, zero, zero, zero, one], dim=1).reshape(-1, 3, 3)
-        rotation = torch.matmul(self.base_rotation, rz)
-        linear = torch.matmul(rotation, jacobian_joint1[:, :3, :])
-        angular = torch.matmul(rotation, jacobian_joint1[:, 3:, :])
-        return torch.cat([linear, angular], dim=1)
+        theta = q[:, 0:1] + self.offset
+        return torch.matmul(self.rotation(torch.cat([torch.sin(theta), torch.cos(theta)], dim=1)), jacobian_joint1)
 
 
 class AzimuthRotation(nn.Module):
@@ -170,10 +262,8 @@ class AzimuthRotation(nn.Module):
 
     def __init__(self, inverse: bool = False):
         super().__init__()
-        self.inverse = inverse
+        self.rotation = RotationProduct((2,), signs=(-1.0 if inverse else 1.0,), layout=((0, "cos"), (0, "sin")),
+                                        twin=True)  # fmt: skip
 
     def forward(self, raw: torch.Tensor, jacobian: torch.Tensor) -> torch.Tensor:
-        c, s, _ = _azimuth_unit(raw)
-        if self.inverse:
-            s = -s
-        return torch.cat([_turn_rows(jacobian[:, :3], c, s), _turn_rows(jacobian[:, 3:], c, s)], dim=1)
+        return torch.matmul(self.rotation(_azimuth_cos_sin(raw)), jacobian)
