@@ -8,10 +8,11 @@ Per cycle (`update`):
 2. Evaluate the Jacobian source at q: tool pose T and J0; one SVD of J0 gives the damping, the
    singularity metrics and the solve.
 3. Express the twist in the base frame (`twist_in_base_frame`), add the drift correction toward
-   the integrated reference pose (`ReferencePoseTracker`).
+   the integrated reference pose (`ReferencePoseTracker`, aligned with the joint state's sample time).
 4. Damped least squares (`solve_damped`, λ from σ_min) → candidate q̇₀.
 5. One uniform scale k = min(velocity limits, position limits) · singularity guard keeps the hand's
-   direction; q̇ = k·q̇₀. The reference advances by k·(achievable part of ν)·dt, or is reset when k = 0.
+   direction; q̇ = k·q̇₀. The reference moves on with k·(achievable part of ν) until the next joint
+   state, or is reset when k = 0.
 
 Everything is SI: rad, m, s; twists [vx vy vz ωx ωy ωz] about the tool point.
 """
@@ -24,6 +25,7 @@ from jacobian_rrmc.control.config import ControllerConfig
 from jacobian_rrmc.control.damped_least_squares import achievable_twist, damping_for, solve_damped
 from jacobian_rrmc.control.drift import ReferencePoseTracker
 from jacobian_rrmc.control.joint_limits import PositionLimitGuard, velocity_limit_scale
+from jacobian_rrmc.control.sample_clock import SampleClock
 from jacobian_rrmc.control.singularity import SingularityGuard
 from jacobian_rrmc.control.state import ControllerState, ControlOutput
 from jacobian_rrmc.control.stop_ramp import StopRamp
@@ -56,6 +58,8 @@ class ResolvedRateController:
         self._twist_scale = np.array([config.linear_scale] * 3 + [config.angular_scale] * 3)
         self._q = np.zeros(n)
         self._q_stamp: float | None = None
+        self._sample_clock = SampleClock(config.joint_state_timeout)
+        self._q_sample_time = 0.0
         self._joint_state_error = ""
         self._twist = np.zeros(6)
         self._twist_frame = "base"
@@ -67,7 +71,6 @@ class ResolvedRateController:
         self._q_dot = np.zeros(n)
         self._last_command = np.zeros(n)
         self._last_pose = np.full((4, 4), np.nan)
-        self._last_update: float | None = None
 
     # Inputs ----------------------------------------------------------------------------------
 
@@ -94,9 +97,12 @@ class ResolvedRateController:
         self._twist_frame = frame
         self._twist_stamp = float(stamp)
 
-    def set_joint_state(self, q: np.ndarray, stamp: float) -> None:
-        """Store measured joint positions (N,) in the robot's joint order, rad / m.
+    def set_joint_state(self, q: np.ndarray, stamp: float, sender_stamp: float | None = None) -> None:
+        """Store measured joint positions (N,) in the robot's joint order, rad / m, received at `stamp` (s).
 
+        `sender_stamp` (s, the sender's clock, e.g. the JointState header; None if it has none) is when the
+        positions were sampled: the drift reference is aligned with it (`SampleClock`). Staleness is judged
+        on `stamp`, so a sender's clock offset cannot keep a dead stream alive.
         Raises ValueError for a wrong shape, non-finite values or a bad stamp; the controller then stops
         (INVALID_INPUT) until a valid joint state arrives.
         """
@@ -107,13 +113,14 @@ class ResolvedRateController:
             problem = f"joint state must have {n} positions ({', '.join(self.robot.joint_names)}), got {values.shape}"
         elif not np.isfinite(values).all():
             problem = f"joint state has non-finite values: {values.tolist()}"
-        elif not np.isfinite(stamp):
-            problem = f"joint state stamp must be finite, got {stamp}"
+        elif not np.isfinite(stamp) or (sender_stamp is not None and not np.isfinite(sender_stamp)):
+            problem = f"joint state stamps must be finite, got {stamp} and sender stamp {sender_stamp}"
         self._joint_state_error = problem
         if problem:
             raise ValueError(problem)
         self._q[:] = values
         self._q_stamp = float(stamp)
+        self._q_sample_time = self._sample_clock.update(self._q_stamp, sender_stamp)
 
     def reset(self) -> None:
         """Drop the twist (command zero), clear the drift reference and any stop in progress."""
@@ -134,7 +141,6 @@ class ResolvedRateController:
         now = float(now)
         if not np.isfinite(now):
             raise ValueError(f"update time must be finite, got {now}")
-        dt = self._time_step(now)
         problem = self._joint_state_problem(now)
         if problem:
             return self._stop(now, *problem, sigma=None, fell_back=False)
@@ -154,7 +160,7 @@ class ResolvedRateController:
         twist_in_base_frame(self._twist, self._twist_frame, pose, self._twist_world)
         np.copyto(self._command_twist, self._twist_world)
         if self.config.drift_correction:
-            self._command_twist += self.drift.correction(pose, self._correction)
+            self._command_twist += self.drift.correction(pose, self._q_sample_time, self._correction)
         damping = damping_for(sigma[-1], self.config.damping_threshold, self.config.damping_max)
         q_dot = solve_damped(u, sigma, vt, self._command_twist, damping, self._q_dot)
 
@@ -175,24 +181,17 @@ class ResolvedRateController:
             )
         if self.config.drift_correction:
             if scale > 0.0:
-                # Advance by the part of the command the solve can realise, so damping near a singularity
+                # Move with the part of the command the solve can realise, so damping near a singularity
                 # (or the missing directions of an N < 6 arm) cannot make the reference run away.
                 achievable_twist(u, sigma, self._twist_world, damping, self._command_twist)
                 self._command_twist *= scale
-                self.drift.advance(self._command_twist, dt)
+                self.drift.hold(self._command_twist)
             else:
                 self.drift.reset()
         np.copyto(self._last_command, q_dot)
         return self._output(q_dot, state, message, sigma, estimate.fell_back, scale)
 
     # Helpers ----------------------------------------------------------------------------------
-
-    def _time_step(self, now: float) -> float:
-        """Seconds since the previous update, within [0, twist_timeout] (one period on the first call)."""
-        previous, self._last_update = self._last_update, now
-        if previous is None:
-            return self.config.period
-        return min(max(now - previous, 0.0), self.config.twist_timeout)
 
     def _joint_state_problem(self, now: float) -> tuple[ControllerState, str] | None:
         return self._input_problem(

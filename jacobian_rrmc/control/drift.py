@@ -4,14 +4,21 @@ Open-loop resolved-rate control integrates q̇ = J⁻¹ν and drifts: the Euler 
 Jacobian error (finite differences, a learned net) add up with nothing pulling back — the Sixi
 blog's Z drift. Here the reference pose moves with the executed part of the command,
 
-    p_ref ← p_ref + v·dt,    R_ref ← exp([ω]× dt) · R_ref      (base frame, tool point),
+    p_ref ← p_ref + v·Δt,    R_ref ← exp([ω]× Δt) · R_ref      (base frame, tool point),
 
 and each cycle adds the correction twist
 
     v_c = K (p_ref − p),     ω_c = K · log(R_ref Rᵀ)           (K = drift_gain, 1/s)
 
-to the command. An error beyond the configured maxima re-anchors the reference toward the measured
-pose, so a blocked or saturated motion cannot wind the correction up.
+to the command. Δt is the time between the sample times of consecutive joint states (`SampleClock`),
+not between control cycles: the reference is kept at the instant the measured pose p was sampled, so
+the error compares two poses of the same instant. Advanced per cycle instead, the reference is off by
+v times the measurement's age, which jumps by a whole sampling period whenever a timer-driven cycle runs
+just before instead of just after a new joint state arrives (or the executor delivers one late); the
+gain turns that scheduling jitter into velocity spikes of K·|v|·period (0.7 mm/s at 0.07 m/s, 5 1/s,
+500 Hz) — real arm motion, the same for every Jacobian source. An error beyond the configured
+maxima re-anchors the reference toward the measured pose, so a blocked or saturated motion cannot wind
+the correction up.
 """
 
 from __future__ import annotations
@@ -22,7 +29,8 @@ from jacobian_rrmc.spatial import rotation_exp, rotation_log
 
 
 class ReferencePoseTracker:
-    """Reference tool pose in the base frame and the proportional correction toward it."""
+    """Reference tool pose in the base frame at the latest measurement's stamp, the twist it moves with,
+    and the proportional correction toward it."""
 
     def __init__(self, gain: float, max_position_error: float, max_rotation_error: float) -> None:
         self.gain = gain
@@ -31,6 +39,8 @@ class ReferencePoseTracker:
         self.active = False
         self.position = np.zeros(3)
         self.rotation = np.eye(3)
+        self.stamp = 0.0  # s, when the pose the reference is aligned with was measured
+        self.velocity = np.zeros(6)  # base-frame twist [v ω] the reference moves with until the next measurement
         # Load (or JIT-compile) the rotation kernels now: the first moving cycle must not stall for them.
         rotation_exp(rotation_log(self.rotation))
 
@@ -38,14 +48,23 @@ class ReferencePoseTracker:
         """Forget the reference; the next `correction` starts a new one at the measured pose."""
         self.active = False
 
-    def correction(self, pose: np.ndarray, out: np.ndarray) -> np.ndarray:
-        """Write the base-frame correction twist for the measured tool pose (4, 4) into `out` (6,)."""
+    def correction(self, pose: np.ndarray, stamp: float, out: np.ndarray) -> np.ndarray:
+        """Write the base-frame correction twist for the tool pose (4, 4) sampled at `stamp` (s) into `out` (6,).
+
+        The reference first moves with `velocity` up to `stamp` (not at all for a pose already seen)."""
         if not self.active:
             self.position[:] = pose[:3, 3]
             self.rotation[:] = pose[:3, :3]
+            self.stamp = stamp
+            self.velocity[:] = 0.0
             self.active = True
             out[:] = 0.0
             return out
+        if stamp > self.stamp:
+            dt = stamp - self.stamp
+            self.position += self.velocity[:3] * dt
+            self.rotation[:] = rotation_exp(self.velocity[3:] * dt) @ self.rotation
+            self.stamp = stamp
         position_error = self.position - pose[:3, 3]
         distance = float(np.linalg.norm(position_error))
         if distance > self.max_position_error:
@@ -60,9 +79,7 @@ class ReferencePoseTracker:
         np.multiply(rotation_error, self.gain, out=out[3:])
         return out
 
-    def advance(self, twist_world: np.ndarray, dt: float) -> None:
-        """Move the reference by the base-frame twist (6,) held for dt seconds."""
-        if not self.active:
-            return
-        self.position += twist_world[:3] * dt
-        self.rotation[:] = rotation_exp(twist_world[3:] * dt) @ self.rotation
+    def hold(self, twist_world: np.ndarray) -> None:
+        """Set the base-frame twist (6,) the reference moves with until the next measurement: the part of the
+        command the arm executes from now on."""
+        self.velocity[:] = twist_world

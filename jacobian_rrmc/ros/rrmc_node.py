@@ -19,7 +19,8 @@ Bad input (non-finite values, missing joints, name/position length mismatch, unk
 never raises out of a callback: the node resets the controller, publishes zero velocity until a valid
 message of the same kind arrives, logs a throttled warning and reports INVALID_INPUT in diagnostics.
 Staleness is measured on the node's monotonic clock at message arrival, not on header stamps, so a
-sender's clock offset cannot keep a dead stream alive.
+sender's clock offset cannot keep a dead stream alive; the JointState header stamp (when non-zero) only
+tells the controller when the positions were sampled, for its drift reference (`SampleClock`).
 
 All callbacks are short and non-blocking, so one single-threaded executor serves the node (a
 MultiThreadedExecutor gains nothing under the GIL and adds scheduling jitter); `create_executor`
@@ -46,7 +47,7 @@ from jacobian_rrmc.robots import load_robot
 from jacobian_rrmc.ros.controller_status import StateStatistics
 from jacobian_rrmc.ros.environment import run_node_until_shutdown, set_realtime_priority
 from jacobian_rrmc.ros.loop_statistics import LoopStatistics
-from jacobian_rrmc.ros.messages import JointNameMap, MessageError, twist_frame, twist_vector
+from jacobian_rrmc.ros.messages import JointNameMap, MessageError, stamp_nanoseconds, twist_frame, twist_vector
 from jacobian_rrmc.ros.parameters import declare, rrmc_node_specs
 
 VELOCITY_TOPIC = "forward_velocity_controller/commands"
@@ -80,6 +81,7 @@ class RrmcNode(Node):
         self._twist_error: str | None = None
         self._last_output = None
         self._last_joint_state_arrival: float | None = None
+        self._header_origin_ns: int | None = None  # first non-zero JointState stamp: floats keep ns resolution
         self._q: np.ndarray | None = None
         self._zero = np.zeros(self.robot.n_joints)
 
@@ -137,7 +139,7 @@ class RrmcNode(Node):
         now = self._last_joint_state_arrival = time.monotonic()
         try:
             q = self.joint_map.ordered(message.name, message.position)
-            self.controller.set_joint_state(q, now)
+            self.controller.set_joint_state(q, now, self._sender_stamp(message))
         except (MessageError, ValueError) as error:
             self._reject("joint_state", error)
         else:
@@ -145,6 +147,15 @@ class RrmcNode(Node):
             self._q = q
         if self._event_driven:
             self._cycle()
+
+    def _sender_stamp(self, message: JointState) -> float | None:
+        """The header stamp in s since the first non-zero one (None for an unstamped message)."""
+        stamp = stamp_nanoseconds(message.header.stamp)
+        if stamp == 0:
+            return None
+        if self._header_origin_ns is None:
+            self._header_origin_ns = stamp
+        return (stamp - self._header_origin_ns) * 1e-9
 
     def _on_twist_stamped(self, message: TwistStamped) -> None:
         try:
