@@ -152,6 +152,21 @@ def test_solutions_are_fitted_into_the_joint_limits(rng):
     assert (solutions.q[..., 2][solutions.within_limits] < -np.pi).any()
 
 
+def test_most_manipulable_branch_is_the_best_usable_jacobian(rng):
+    """Best usable branch = argmax of |det J| (computed from J at each branch's q) over the usable ones."""
+    puma = load_robot("puma560")
+    targets = forward_kinematics(puma, puma.random_configurations(300, rng))
+    targets[:20, :3, 3] *= 5.0  # out of reach: no usable branch
+    solutions = solve_ik(puma, targets)
+    measured = manipulability(jacobian_world(puma, solutions.q.reshape(-1, 6))).reshape(-1, BRANCHES)
+    for joint_limits, usable in ((True, solutions.within_limits), (False, solutions.valid)):
+        branch, value = solutions.most_manipulable(joint_limits)
+        scores = np.where(usable, measured, -np.inf)
+        assert np.isneginf(value[~usable.any(axis=1)]).all() and usable[20:].any(axis=1).all()
+        np.testing.assert_allclose(value[20:], scores[20:].max(axis=1), rtol=1e-9, atol=1e-12)
+        assert usable[np.arange(20, 300), branch[20:]].all()
+
+
 def test_single_target_and_non_family_arm():
     puma = load_robot("puma560")
     q = puma.configuration("qn")

@@ -43,10 +43,9 @@ def reachability_labels(model, poses, q_min=None, q_max=None):
         return reachable, q_best, branch
     target_model = model if dh_parameters(model).n_arms == 1 else select_arms(dh_parameters(model), candidates)
     solutions = solve_ik(target_model, poses[candidates], q_min, q_max)
-    score = np.where(solutions.within_limits, solutions.manipulability, -1.0)
-    best = np.argmax(score, axis=1)
+    best, top = solutions.most_manipulable()
     rows = np.arange(candidates.size)
-    passed = score[rows, best] > MANIPULABILITY_CUTOFF
+    passed = top > MANIPULABILITY_CUTOFF
     chosen = candidates[passed]
     reachable[chosen] = True
     q_best[chosen] = solutions.q[rows[passed], best[passed]]

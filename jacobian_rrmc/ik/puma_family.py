@@ -75,6 +75,19 @@ class IKSolutions:
     within_limits: np.ndarray
     manipulability: np.ndarray
 
+    def most_manipulable(self, joint_limits: bool = True) -> tuple[np.ndarray, np.ndarray]:
+        """(branch (B,), manipulability (B,)) of the best usable branch per target.
+
+        Usable = inside the joint limits (or merely valid with joint_limits=False); the best is the
+        largest manipulability, ties going to the lowest branch index (wrist flip 0 before 1).
+        The manipulability is −inf where no branch is usable. The one rule behind the dataset
+        labels and the workspace maps.
+        """
+        usable = self.within_limits if joint_limits else self.valid
+        scores = np.where(usable, self.manipulability, -np.inf)
+        best = np.argmax(scores, axis=-1)
+        return best, np.take_along_axis(scores, best[..., None], axis=-1)[..., 0]
+
 
 def is_puma_family(model) -> bool:
     """True if every arm of `model` (RobotModel or DHParameters) fits the family above."""

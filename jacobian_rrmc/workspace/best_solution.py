@@ -56,11 +56,8 @@ def best_solutions(
         for start in range(0, count, _CHUNK):
             stop = min(start + _CHUNK, count)
             solutions = solve_ik(model, poses[start:stop])
-            usable = solutions.within_limits if joint_limits else solutions.valid
-            scores = np.where(usable, solutions.manipulability, -np.inf)
-            best = np.argmax(scores, axis=1)
-            top = scores[np.arange(stop - start), best]
-            rows = np.flatnonzero(usable.any(axis=1) & ((top > cutoff) if cutoff > 0 else True))
+            best, top = solutions.most_manipulable(joint_limits)
+            rows = np.flatnonzero(top > cutoff if cutoff > 0 else np.isfinite(top))
             q_best[start + rows] = solutions.q[rows, best[rows]]
             value[start + rows] = top[rows]
             branch[start + rows] = best[rows]
