@@ -59,6 +59,17 @@ def test_folded_scaling_gives_the_training_path_outputs(tiny_model, rng):
     np.testing.assert_allclose(jacobian.numpy(), result.scaling.unscale_targets(scaled.numpy()), atol=1e-10)
 
 
+def test_training_range_check_single_batched_and_widened(puma, tiny_model):
+    path, _ = tiny_model
+    runtime = JacobianNetRuntime(path)
+    width = puma.q_max - puma.q_min
+    rows = np.stack([puma.q_min, puma.q_max, puma.q_max + 0.005 * width, puma.q_min - 0.02 * width])
+    assert runtime.inside_training_ranges(rows[1]) is True
+    assert runtime.inside_training_ranges(rows[2]) is False
+    np.testing.assert_array_equal(runtime.inside_training_ranges(rows), [True, True, False, False])
+    np.testing.assert_array_equal(runtime.inside_training_ranges(rows, margin=0.01), [True, True, True, False])
+
+
 def test_bad_model_files_raise_model_file_error(tiny_model, tmp_path):
     path, _ = tiny_model
     with pytest.raises(ModelFileError, match="not found"):

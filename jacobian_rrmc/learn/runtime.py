@@ -63,9 +63,16 @@ class JacobianNetRuntime:
         low, high = self.metadata.get("input_low"), self.metadata.get("input_high")
         self.input_low = None if low is None else np.asarray(low, dtype=float)
         self.input_high = None if high is None else np.asarray(high, dtype=float)
-        if self.input_low is not None:  # slack for float32 rounding of values stored at the range ends
-            self._low_bound = self.input_low - RANGE_SLACK * (1 + np.abs(self.input_low))
-            self._high_bound = self.input_high + RANGE_SLACK * (1 + np.abs(self.input_high))
+        if self.input_low is not None:
+            self._low_bound, self._high_bound = self._bounds(0.0)
+
+    def _bounds(self, margin: float) -> tuple[np.ndarray, np.ndarray]:
+        """Training ranges widened by `margin` × their width, plus slack for float32 rounding of values
+        stored at the range ends."""
+        width = self.input_high - self.input_low
+        low = self.input_low - margin * width - RANGE_SLACK * (1 + np.abs(self.input_low))
+        high = self.input_high + margin * width + RANGE_SLACK * (1 + np.abs(self.input_high))
+        return low, high
 
     def _check(self, robot, n_joints, kind) -> None:
         meta = self.metadata
@@ -81,11 +88,18 @@ class JacobianNetRuntime:
         if [i.name for i in graph_inputs] != meta.get("inputs") or graph_inputs[0].shape[1] != meta.get("input_width"):
             raise ModelFileError(f"{self.path}: graph inputs do not match its metadata")
 
-    def inside_training_ranges(self, raw: np.ndarray) -> bool:
-        """True when every input lies within the ranges seen in training (unknown ranges → True)."""
+    def inside_training_ranges(self, raw: np.ndarray, margin: float = 0.0):
+        """Whether every input lies within the ranges seen in training, widened by `margin` × their width.
+
+        raw (W,) → bool (the per-cycle path: precomputed bounds, no allocation beyond the comparison);
+        raw (B, W) → (B,) bool. Unknown ranges → True.
+        """
+        raw = np.asarray(raw)
         if self.input_low is None:
-            return True
-        return bool(((raw >= self._low_bound) & (raw <= self._high_bound)).all())
+            return True if raw.ndim == 1 else np.ones(raw.shape[0], dtype=bool)
+        low, high = (self._low_bound, self._high_bound) if margin == 0 else self._bounds(margin)
+        inside = ((raw >= low) & (raw <= high)).all(axis=-1)
+        return bool(inside) if raw.ndim == 1 else inside
 
     def predict(self, raw: np.ndarray, branch: np.ndarray | None = None) -> dict[str, np.ndarray]:
         """Batched inference: raw inputs (B, input_width) → {output name: array} (float32)."""

@@ -33,9 +33,8 @@ ESTIMATION_KIND = "m3_jacob0"
 CONFIDENCE_THRESHOLD = 0.5
 _CHUNK = 50_000
 # Training ranges are sample minima and maxima: widen them by 1% of their width (a DH length of 0,
-# like the Sixi 2's d3, lies a hair below the smallest U[0, 0.5] draw) plus float32 rounding.
+# like the Sixi 2's d3, lies a hair below the smallest U[0, 0.5] draw).
 _RANGE_MARGIN = 0.01
-_RANGE_SLACK = 1e-6
 
 
 @dataclass(frozen=True)
@@ -109,7 +108,7 @@ class LearnedWorkspace:
         """Learned manipulability for tool poses (B, 4, 4) in the world frame."""
         raw = self.form.raw_rows(poses)
         count = len(raw)
-        inside = _inside(self.confidence_net, raw)
+        inside = self.confidence_net.inside_training_ranges(raw, _RANGE_MARGIN)
         confidence = np.full(count, np.nan)
         value = np.full(count, np.nan)
         rows = np.flatnonzero(inside)
@@ -119,7 +118,7 @@ class LearnedWorkspace:
                 confidence[chunk] = self.confidence_net.predict(raw[chunk])["confidence"].reshape(-1)
                 reachable = chunk[confidence[chunk] >= self.threshold]
                 # The estimation net saw only reachable poses, so its ranges can be narrower.
-                inside[reachable] = _inside(self.estimation_net, raw[reachable])
+                inside[reachable] = self.estimation_net.inside_training_ranges(raw[reachable], _RANGE_MARGIN)
                 confidence[reachable[~inside[reachable]]] = np.nan
                 reachable = reachable[inside[reachable]]
                 if reachable.size:
@@ -142,12 +141,3 @@ class LearnedWorkspace:
             for b in range(BRANCHES)
         ]
         return np.max(per_branch, axis=0)
-
-
-def _inside(net: JacobianNetRuntime, raw: np.ndarray) -> np.ndarray:
-    """(B,) True where every column of the raw rows lies within the net's training ranges."""
-    if net.input_low is None:
-        return np.ones(len(raw), dtype=bool)
-    margin = _RANGE_MARGIN * (net.input_high - net.input_low) + _RANGE_SLACK
-    low, high = net.input_low - margin, net.input_high + margin
-    return np.all((raw >= low) & (raw <= high), axis=1)
