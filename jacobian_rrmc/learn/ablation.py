@@ -21,7 +21,7 @@ from jacobian_rrmc.learn.features import AzimuthRotation, M3Encoding
 from jacobian_rrmc.learn.m3_task import training_set
 from jacobian_rrmc.learn.metrics import regression_metrics
 from jacobian_rrmc.learn.model import NetSizes
-from jacobian_rrmc.learn.training import Trainer, TrainingConfig, TrainingSet, encode
+from jacobian_rrmc.learn.training import Trainer, TrainingConfig, TrainingSet, encode, standardised
 
 OPTIMISER_LEARNING_RATE = {"adam": 1e-3, "adamax": 2e-3, "rmsprop": 1e-3, "sgd": 1e-2, "nadam": 2e-3, "adagrad": 1e-2}
 ABLATION_CONFIG = TrainingConfig(
@@ -84,7 +84,7 @@ def _train(key: str, estimation: bool, train: Dataset, config: TrainingConfig) -
 def _predict(trainer: Trainer, encoding: nn.Module, key: str, estimation: bool, test: Dataset) -> np.ndarray:
     """Confidence (n,) or world-frame J0 rows (n, 36) for the test set."""
     data = _data(key, estimation, test, encoding)
-    features = torch.as_tensor(trainer.scaling.features(encode(encoding, data)), dtype=torch.float32)
+    features = torch.as_tensor(standardised(encode(encoding, data), trainer.scaling))
     with torch.no_grad():
         logit, scaled = trainer.net.eval()(features)
     if not estimation:

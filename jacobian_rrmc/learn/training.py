@@ -106,22 +106,37 @@ def relative_frobenius_error(estimate: np.ndarray, truth: np.ndarray) -> np.ndar
 class _Split:
     """Encoded, scaled tensors of one TrainingSet split."""
 
-    def __init__(self, data: TrainingSet, encoding: nn.Module, scaling: Scaling):
+    def __init__(self, data: TrainingSet, encoded: np.ndarray, scaling: Scaling):
         self.data = data
-        self.features = torch.as_tensor(scaling.features(encode(encoding, data)), dtype=torch.float32)
+        self.features = torch.as_tensor(standardised(encoded, scaling))
         self.targets = (
             None if data.targets is None else torch.as_tensor(scaling.scale_targets(data.targets), dtype=torch.float32)
         )
         self.labels = None if data.labels is None else torch.as_tensor(data.labels, dtype=torch.float32)
 
 
+ENCODE_CHUNK = 1 << 18  # rows per encoding pass: bounds the memory of the intermediates of large sets
+
+
 def encode(encoding: nn.Module, data: TrainingSet) -> np.ndarray:
-    """Run the (parameter-free) feature encoding on raw inputs, float64."""
+    """Run the (parameter-free) feature encoding on raw inputs in chunks, float64 (n, encoding.out_features)."""
+    encoded = np.empty((len(data), encoding.out_features))
     with torch.no_grad():
-        raw = torch.as_tensor(data.raw, dtype=torch.float64)
-        if data.branch is not None:
-            return encoding(raw, torch.as_tensor(data.branch)).numpy()
-        return encoding(raw).numpy()
+        for start in range(0, len(data), ENCODE_CHUNK):
+            rows = slice(start, start + ENCODE_CHUNK)
+            raw = torch.as_tensor(data.raw[rows], dtype=torch.float64)
+            inputs = (raw,) if data.branch is None else (raw, torch.as_tensor(data.branch[rows]))
+            encoded[rows] = encoding(*inputs).numpy()
+    return encoded
+
+
+def standardised(encoded: np.ndarray, scaling: Scaling) -> np.ndarray:
+    """Standardised features as float32 (the net's input precision), computed in float64 chunk by chunk."""
+    features = np.empty(encoded.shape, dtype=np.float32)
+    for start in range(0, len(encoded), ENCODE_CHUNK):
+        rows = slice(start, start + ENCODE_CHUNK)
+        features[rows] = scaling.features(encoded[rows])
+    return features
 
 
 @dataclass
@@ -147,12 +162,15 @@ class Trainer:
         }
         rows = {head: _split_index(len(data), config.validation_split, rng) for head, data in sets.items()}
         reference = "estimation" if estimation is not None else "confidence"
-        fit = sets[reference].subset(rows[reference][0])
-        self.scaling = Scaling.fit(encode(encoding, fit), fit.targets)
+        encoded = {head: encode(encoding, data) for head, data in sets.items()}  # each set encoded once
+        fit_rows = rows[reference][0]
+        fit_targets = None if sets[reference].targets is None else sets[reference].targets[fit_rows]
+        self.scaling = Scaling.fit(encoded[reference][fit_rows], fit_targets)
         self.splits = {
-            head: tuple(_Split(data.subset(index), encoding, self.scaling) for index in rows[head])
+            head: tuple(_Split(data.subset(index), encoded[head][index], self.scaling) for index in rows[head])
             for head, data in sets.items()
         }
+        del encoded
         if error_confidence and "estimation" in self.splits:
             self.splits["confidence"] = self.splits["estimation"]
         out = 0 if estimation is None else estimation.targets.shape[1]
