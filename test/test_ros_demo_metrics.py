@@ -45,6 +45,12 @@ def test_scoring_a_wrist_roll_that_ignores_the_translations():
     still = result.scored & ~moving
     expected_rms = script.linear_speed * np.sqrt(moving.sum() / (moving.sum() + still.sum()))
     assert result.error_rms[0] == pytest.approx(expected_rms, rel=1e-9)
+    # Per phase: every square and line interval misses the whole commanded speed, rotations and pauses nothing.
+    phases = result.error_rms_by_phase
+    assert set(phases) == {"pause", "square", "line", "rotation"}
+    for phase in ("square", "line"):
+        assert phases[phase][0] == pytest.approx(script.linear_speed, rel=1e-9)
+    assert max(phases["rotation"] + phases["pause"]) < 1e-9
     # The tool-frame command was rotated into the base frame: it equals the measured tool z axis.
     tool_z = forward_kinematics(robot, robot.configuration("qn"))[:3, 2]
     in_rotation = result.scored & (np.linalg.norm(result.commanded[:, 3:], axis=1) > 0)

@@ -1,9 +1,12 @@
 """Demo scoring from recorded joint states (plain numpy): commanded vs achieved twist, rotation drift.
 
 Achieved twist = finite difference of the forward kinematics of consecutive measured joint states
-(base frame: v = Δp/Δt, ω = log(R₊ Rᵀ)/Δt), compared with the twist the script commanded at the
-interval's midpoint (tool-frame commands rotated into the base frame with the measured orientation).
-This measures what the arm actually did, independent of the controller's own Jacobian. Samples within
+(base frame: v = Δp/Δt, ω = log(R₊ Rᵀ)/Δt, Δt the difference of their stamps), compared with the twist
+the script commanded at the interval's midpoint (tool-frame commands rotated into the base frame with the
+measured orientation). This measures what the arm actually did, independent of the controller's own
+Jacobian. With the demo's sim arm it is exact, not an estimate: the arm holds one joint velocity over
+each interval between two published states and integrates on the very stamps it publishes, so Δq/Δt is
+the velocity it executed (FK is nonlinear, so the twist is the interval's mean, to O(|q̇|Δt) relative). Samples within
 `settle` seconds after a commanded step are left out (intervals overlapping them): an ideal arm follows a step one
 control period later, and a finite difference straddling the step is not a tracking error.
 """
@@ -30,6 +33,7 @@ class TrackingResult:
     commanded: np.ndarray  # (K-1, 6) base-frame commanded twist
     scored: np.ndarray  # (K-1,) bool, outside the settle windows and inside the script
     error_rms: tuple[float, float]  # (linear m/s, angular rad/s)
+    error_rms_by_phase: dict[str, tuple[float, float]]  # the same per script phase (square, line, rotation, pause)
     error_max: tuple[float, float]
     rotation_drift: float  # m, largest tool-point displacement during the pure rotations
 
@@ -72,15 +76,26 @@ def score_tracking(
         raise ValueError("no joint states inside the script outside the settle windows")
     error = achieved[scored] - commanded[scored]
     linear, angular = np.linalg.norm(error[:, :3], axis=1), np.linalg.norm(error[:, 3:], axis=1)
+    phases = np.array([script.segment_at(t).phase for t in middle[scored]])
+    by_phase = {
+        phase: (_rms(linear[phases == phase]), _rms(angular[phases == phase]))
+        for phase in dict.fromkeys(segment.phase for segment in script.segments)
+        if np.any(phases == phase)
+    }
     return TrackingResult(
         times=middle,
         achieved=achieved,
         commanded=commanded,
         scored=scored,
-        error_rms=(float(np.sqrt(np.mean(linear**2))), float(np.sqrt(np.mean(angular**2)))),
+        error_rms=(_rms(linear), _rms(angular)),
+        error_rms_by_phase=by_phase,
         error_max=(float(linear.max()), float(angular.max())),
         rotation_drift=rotation_drift(script, times, poses[:, :3, 3]),
     )
+
+
+def _rms(values: np.ndarray) -> float:
+    return float(np.sqrt(np.mean(values**2)))
 
 
 def rotation_drift(script: TwistScript, times: np.ndarray, positions: np.ndarray) -> float:
