@@ -1,12 +1,16 @@
-"""Closed loop with each Jacobian source: `jacobian-rrmc demo --json` per robot × source, one table.
+"""Closed loop with each Jacobian source: repeated `jacobian-rrmc demo --json` runs per robot × tilt × source.
 
 Runs the ROS 2 demo (simulated arm + rrmc node over DDS, 20 s script: square, vertical line, roll
-about the tool z axis, then a tilt about the tool x axis) once per (robot, tilt, source) in a
-subprocess and tabulates twist-tracking error, rotation drift, loop rate and fallback rate, plus the
-ratio of each source's RMS twist error to the analytic source's (the issue's target: learned ≤ 2×
-analytic). Tilt 0 is the issue's own script (no tilt); the default demo tilts by 30°.
+about the tool z axis, then a tilt about the tool x axis) `--repeats` times per (robot, tilt, source),
+each in its own subprocess, interleaving the sources within every repeat so slow drifts of the machine's
+load hit all of them alike. Reports per cell the median and the range (min–max over the repeats) of the
+RMS twist error, the issue's ratio learned / analytic as a ratio of medians with the range of the
+per-repeat ratios, and next to it the same ratio for the finite-difference source: its Jacobian is exact
+to ~1e-10, so FD / analytic shows how far two equally exact sources differ by chance alone (the
+measurement's noise floor). Per-phase medians say where the learned source loses or keeps up. Tilt 0 is
+the issue's own script (no tilt); the default demo tilts by 30°.
 
-    PYTHONPATH=. python benchmarks/closed_loop_sources.py [--robots puma560,sixi2] [--tilts 0,30] [--duration 20]
+    PYTHONPATH=. python benchmarks/closed_loop_sources.py [--robots puma560,sixi2] [--tilts 0,30] [--repeats 3]
 """
 
 from __future__ import annotations
@@ -20,10 +24,20 @@ import sys
 import time
 from pathlib import Path
 
-from jacobian_rrmc.machine import machine_summary
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+from tqdm import tqdm  # noqa: E402
+
+from jacobian_rrmc.control import ControllerConfig, read_node_parameters, split_node_parameters  # noqa: E402
+from jacobian_rrmc.machine import machine_summary  # noqa: E402
 
 SOURCES = ("analytic", "finite_difference", "learned")
-DEFAULT_OUTPUT = Path(__file__).resolve().parent / "results" / "closed_loop_sources.md"
+RESULTS = Path(__file__).resolve().parent / "results"
+DEFAULT_OUTPUT = RESULTS / "closed_loop_sources.md"
+DEFAULT_PLOT = Path(__file__).resolve().parent.parent / "docs" / "closed_loop_sources.png"
 
 
 def run_demo(robot: str, source: str, duration: float, tilt_deg: float) -> dict:
@@ -33,55 +47,159 @@ def run_demo(robot: str, source: str, duration: float, tilt_deg: float) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+def spread(values) -> str:
+    """'median [min–max]' of a few values, 2 significant digits."""
+    values = np.asarray(values, dtype=float)
+    return f"{np.median(values):.2e} [{values.min():.1e}–{values.max():.1e}]"
+
+
+def ratio_cell(runs: dict, source: str, axis: int) -> str:
+    """Ratio of medians source / analytic on `axis` (0 linear, 1 angular), with the per-repeat ratios' range."""
+    values = np.array([r["twist_error_rms"][axis] for r in runs[source]])
+    reference = np.array([r["twist_error_rms"][axis] for r in runs["analytic"]])
+    per_repeat = values / reference
+    return f"{np.median(values) / np.median(reference):.2f} [{per_repeat.min():.2f}–{per_repeat.max():.2f}]"
+
+
+def relative_to_speed(runs: list) -> str:
+    """Median RMS twist error as a percentage of the commanded linear and angular speeds."""
+    shares = [np.median([r["twist_error_rms"][axis] / r["commanded_speed"][axis] for r in runs]) for axis in (0, 1)]
+    return f"{100 * shares[0]:.4f} %, {100 * shares[1]:.4f} %"
+
+
+def tables(cells: dict) -> list[str]:
+    """Markdown lines of the three tables from {(robot, tilt): {source: [run summaries]}}."""
+    errors = [
+        "| robot | tilt | source | RMS linear (m/s) | RMS angular (rad/s) | max linear (m/s) | max angular (rad/s) | "
+        "rotation drift (mm) | fallback rate | loop (Hz) | period p99 (ms) | compute p99 (µs) |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    ratios = [
+        "| robot | tilt | learned / analytic, linear | learned / analytic, angular | FD / analytic, linear | "
+        "FD / analytic, angular | learned RMS / commanded speed (linear, angular) |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    phases = [
+        "| robot | tilt | phase | analytic linear | learned linear | analytic angular | learned angular |",
+        "|---|---|---|---:|---:|---:|---:|",
+    ]
+    for (robot, tilt), runs in cells.items():
+        for source in SOURCES:
+            rs = runs[source]
+            errors.append(
+                f"| {robot} | {tilt:g}° | {source} | {spread([r['twist_error_rms'][0] for r in rs])} | "
+                f"{spread([r['twist_error_rms'][1] for r in rs])} | {spread([r['twist_error_max'][0] for r in rs])} | "
+                f"{spread([r['twist_error_max'][1] for r in rs])} | "
+                f"{np.median([r['rotation_drift_m'] for r in rs]) * 1e3:.4f} | "
+                f"{max(r['fallback_rate'] for r in rs):.3f} | {np.median([r['loop_rate_hz'] for r in rs]):.0f} | "
+                f"{np.median([r['loop_period_p99_ms'] for r in rs]):.2f} | "
+                f"{np.median([r['compute_p99_us'] for r in rs]):.0f} |"
+            )
+        ratios.append(
+            f"| {robot} | {tilt:g}° | {ratio_cell(runs, 'learned', 0)} | {ratio_cell(runs, 'learned', 1)} | "
+            f"{ratio_cell(runs, 'finite_difference', 0)} | {ratio_cell(runs, 'finite_difference', 1)} | "
+            f"{relative_to_speed(runs['learned'])} |"
+        )
+        for phase in runs["analytic"][0]["twist_error_rms_by_phase"]:
+            if phase == "pause":
+                continue
+            median = {
+                (source, axis): np.median([r["twist_error_rms_by_phase"][phase][axis] for r in runs[source]])
+                for source in ("analytic", "learned")
+                for axis in (0, 1)
+            }
+            phases.append(
+                f"| {robot} | {tilt:g}° | {phase} | {median['analytic', 0]:.1e} | {median['learned', 0]:.1e} | "
+                f"{median['analytic', 1]:.1e} | {median['learned', 1]:.1e} |"
+            )
+    return [
+        "RMS and max twist error per cell: median [min–max] over the repeats.",
+        "",
+        *errors,
+        "",
+        "RMS twist error relative to the analytic source: ratio of the medians [range of the per-repeat ratios]. "
+        "Target for learned: ≤ 2. FD / analytic is the noise floor (two exact Jacobians).",
+        "",
+        *ratios,
+        "",
+        "Median RMS twist error per script phase (m/s, rad/s):",
+        "",
+        *phases,
+    ]
+
+
+def plot(cells: dict, path: Path, title: str) -> None:
+    """RMS twist error per cell and source (bar = median, whisker = min–max over the repeats), log scale."""
+    figure, axes = plt.subplots(1, 2, figsize=(12, 4.5), constrained_layout=True)
+    labels = [f"{robot}\ntilt {tilt:g}°" for robot, tilt in cells]
+    width = 0.8 / len(SOURCES)
+    for axis, (ax, unit) in enumerate(zip(axes, ("linear (m/s)", "angular (rad/s)"), strict=True)):
+        for i, source in enumerate(SOURCES):
+            values = [np.array([r["twist_error_rms"][axis] for r in runs[source]]) for runs in cells.values()]
+            medians = np.array([np.median(v) for v in values])
+            whiskers = np.array([[m - v.min() for m, v in zip(medians, values, strict=True)],
+                                 [v.max() - m for m, v in zip(medians, values, strict=True)]])  # fmt: skip
+            x = np.arange(len(cells)) + (i - (len(SOURCES) - 1) / 2) * width
+            ax.bar(x, medians, width, yerr=whiskers, capsize=3, label=source)
+        ax.set_yscale("log")
+        ax.set_xticks(np.arange(len(cells)), labels)
+        ax.set_ylabel(f"RMS twist error, {unit}")
+        ax.grid(axis="y", which="both", alpha=0.3)
+    axes[0].legend()
+    figure.suptitle(title, fontsize=9)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--robots", default="puma560,sixi2")
     parser.add_argument("--tilts", default="0,30", help="tilt angles about tool x in degrees (0 = no tilt)")
     parser.add_argument("--duration", type=float, default=20.0)
+    parser.add_argument("--repeats", type=int, default=3, help="demo runs per (robot, tilt, source)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUTPUT)
+    parser.add_argument("--plot", type=Path, default=DEFAULT_PLOT)
     args = parser.parse_args()
-    host = machine_summary()
-    rows, ratios = [], []
-    for robot in args.robots.split(","):
-        for tilt in (float(t) for t in args.tilts.split(",")):
-            results = {source: run_demo(robot, source, args.duration, tilt) for source in SOURCES}
-            reference = results["analytic"]["twist_error_rms"]
-            for source, r in results.items():
-                rms, peak = r["twist_error_rms"], r["twist_error_max"]
-                rows.append(
-                    f"| {robot} | {tilt:g}° | {source} | {rms[0]:.2e} | {rms[1]:.2e} | {peak[0]:.2e} | {peak[1]:.2e} | "
-                    f"{r['rotation_drift_m'] * 1e3:.3f} | {r['fallback_rate']:.3f} | {r['loop_rate_hz']:.0f} | "
-                    f"{r['loop_period_p99_ms']:.2f} |"
-                )
-                ratios.append(
-                    f"| {robot} | {tilt:g}° | {source} | {rms[0] / reference[0]:.2f} | {rms[1] / reference[1]:.2f} |"
-                )
-                print(rows[-1], flush=True)
+    if args.repeats < 1:
+        parser.error("--repeats must be at least 1")
+    load_before = machine_summary()
+    config = ControllerConfig.from_mapping(split_node_parameters(read_node_parameters())[0])
+    combos = [(robot, float(tilt)) for robot in args.robots.split(",") for tilt in args.tilts.split(",")]
+    cells = {combo: {source: [] for source in SOURCES} for combo in combos}
+    started = time.monotonic()
+    with tqdm(total=args.repeats * len(combos) * len(SOURCES), unit="run", desc="demo runs") as bar:
+        for _ in range(args.repeats):
+            for robot, tilt in combos:
+                for source in SOURCES:
+                    cells[robot, tilt][source].append(run_demo(robot, source, args.duration, tilt))
+                    bar.update()
+    minutes = (time.monotonic() - started) / 60.0
     lines = [
         "# Closed loop with each Jacobian source (`jacobian-rrmc demo`)",
         "",
-        f"- command: `PYTHONPATH=. {shlex.join(['python', *sys.argv])}`",
+        f"- command: `PYTHONPATH=. {shlex.join(['python', *sys.argv])}` ({minutes:.1f} min)",
         f"- date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}",
-        f"- machine: {host}",
-        f"- each row: `jacobian-rrmc demo --robot ROBOT --jacobian SOURCE --duration {args.duration:g} --tilt-deg TILT "
-        "--json`; twist "
-        "error = finite difference of FK(joint_states) vs commanded, 0.1 s after each commanded step excluded; "
+        f"- machine at the start: {load_before}",
+        f"- machine at the end: {machine_summary()}",
+        f"- each run: `jacobian-rrmc demo --robot ROBOT --jacobian SOURCE --duration {args.duration:g} --tilt-deg TILT "
+        f"--json`, {args.repeats} runs per cell, sources interleaved; controller from config/rrmc.yaml "
+        f"({config.control_rate:g} Hz, drift_gain {config.drift_gain:g} 1/s)",
+        "- twist error: finite difference of FK over consecutive sim joint_states over their header stamps (the "
+        "twist the sim arm executed) vs the script's commanded twist, 0.1 s after each commanded step excluded; "
         "drift = largest tool-point displacement during the pure rotations",
         "",
-        "| robot | tilt | source | RMS linear (m/s) | RMS angular (rad/s) | max linear (m/s) | max angular (rad/s) | "
-        "rotation drift (mm) | fallback rate | loop (Hz) | period p99 (ms) |",
-        "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
-        *rows,
-        "",
-        "RMS twist error relative to the analytic source (target for learned: ≤ 2):",
-        "",
-        "| robot | tilt | source | linear | angular |",
-        "|---|---|---|---:|---:|",
-        *ratios,
+        *tables(cells),
         "",
     ]
     args.out.write_text("\n".join(lines))
-    print(f"written to {args.out}")
+    raw = args.out.with_suffix(".json")
+    raw.write_text(json.dumps({f"{robot} {tilt:g}": runs for (robot, tilt), runs in cells.items()}, indent=1))
+    command = shlex.join(["python", *sys.argv])
+    plot(cells, args.plot, f"Closed-loop RMS twist error per Jacobian source, median and range of {args.repeats} runs "
+         f"— made by: PYTHONPATH=. {command}")  # fmt: skip
+    print("\n".join(lines))
+    print(f"written to {args.out}, {raw} and {args.plot}")
     return 0
 
 
