@@ -25,8 +25,11 @@ holds a position error of d/K and leaves a twist error of about ḋ/K (d changes
 d·e^(−Kt) after each step of the command. Both fall as 1/K, so the default K = 50 1/s (time constant
 20 ms, ten periods at 500 Hz) cuts a learned source's closed-loop twist error about tenfold from K = 5
 (benchmarks/closed_loop_sources.py), and also removes the lag after a step that any command latency τ
-causes. The limit is that latency: the loop rings as K·τ approaches 1, so keep K·τ ≲ 0.5 (τ ≈ 10 ms at
-50 1/s). The re-anchoring maxima (2 mm, 0.01 rad) bound the correction to 0.1 m/s and 0.5 rad/s.
+causes. One limit is that latency: the loop rings as K·τ approaches 1, so keep K·τ ≲ 0.5 (τ ≈ 10 ms at
+50 1/s). The other is sensor noise: white noise on the measured joint positions reaches the command
+multiplied by K (the demo's sim arm is noise-free), so with noisy encoders lower the gain until that
+noise and the Jacobian-error residual balance. The re-anchoring maxima (2 mm, 0.01 rad) bound the
+correction to 0.1 m/s and 0.5 rad/s.
 """
 
 from __future__ import annotations
