@@ -150,6 +150,36 @@ def test_invalid_joint_state_raises_and_stops(puma, q, match):
     assert "rejected" in out.message
 
 
+@pytest.mark.parametrize("kind", ["joint_state", "twist"])
+def test_rejected_message_stops_at_once_until_a_valid_one(puma, kind):
+    """A message the caller could not parse (e.g. unknown joint names): zero now, INVALID_INPUT with the reason."""
+    controller, q, last = moving_controller(puma)
+    assert np.any(last.joint_velocity)
+    controller.reject_input(kind, "unknown joint 'elbow'")
+    if kind == "twist":  # the other input stays valid
+        controller.set_joint_state(q, 0.1)
+    else:
+        controller.set_twist(TWIST, "base", 0.1)
+    out = controller.update(0.1)
+    assert out.state is State.INVALID_INPUT and "unknown joint 'elbow'" in out.message
+    assert not np.any(out.joint_velocity)
+    assert run_cycle(controller, q, TWIST, 0.102).state is State.OK  # valid inputs of both kinds clear it
+    with pytest.raises(ValueError, match="input kind"):
+        controller.reject_input("pose", "?")
+
+
+def test_joint_positions_are_the_last_valid_state_read_only(puma):
+    controller = make_controller(puma)
+    assert controller.joint_positions is None
+    q = puma.configuration("qn")
+    controller.set_joint_state(q, 0.0)
+    with pytest.raises(ValueError):
+        controller.set_joint_state(np.full(6, np.nan), 0.1)
+    np.testing.assert_array_equal(controller.joint_positions, q)
+    with pytest.raises(ValueError):
+        controller.joint_positions[0] = 1.0
+
+
 class BrokenSource(AnalyticJacobian):
     """Analytic source that returns NaN in J after `good` evaluations (a failing learned net, say)."""
 

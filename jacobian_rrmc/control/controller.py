@@ -122,6 +122,27 @@ class ResolvedRateController:
         self._q_stamp = float(stamp)
         self._q_sample_time = self._sample_clock.update(self._q_stamp, sender_stamp)
 
+    def reject_input(self, kind: str, reason: str) -> None:
+        """Record that the last "joint_state" or "twist" message was unusable (also ones the caller could not
+        parse, e.g. unknown joint names): command zero at once and report INVALID_INPUT with `reason`
+        until a valid input of that kind arrives."""
+        if kind not in ("joint_state", "twist"):
+            raise ValueError(f"input kind must be 'joint_state' or 'twist', got {kind!r}")
+        self.reset()
+        if kind == "joint_state":
+            self._joint_state_error = reason
+        else:
+            self._twist_error = reason
+
+    @property
+    def joint_positions(self) -> np.ndarray | None:
+        """The last valid joint positions (N,), rad / m (a read-only view), or None before the first one."""
+        if self._q_stamp is None:
+            return None
+        view = self._q.view()
+        view.flags.writeable = False
+        return view
+
     def reset(self) -> None:
         """Drop the twist (command zero), clear the drift reference and any stop in progress."""
         self._twist_stamp = None

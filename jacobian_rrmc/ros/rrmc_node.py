@@ -41,7 +41,7 @@ from sensor_msgs.msg import JointState
 from std_msgs.msg import Float64MultiArray
 from trajectory_msgs.msg import JointTrajectory, JointTrajectoryPoint
 
-from jacobian_rrmc.control import ControllerConfig, ControllerState, ResolvedRateController, split_node_parameters
+from jacobian_rrmc.control import ControllerConfig, ResolvedRateController, split_node_parameters
 from jacobian_rrmc.jacobians import make_jacobian_source
 from jacobian_rrmc.robots import load_robot
 from jacobian_rrmc.ros.controller_status import StateStatistics
@@ -77,13 +77,9 @@ class RrmcNode(Node):
         self.period = self.config.period
         self.reset_statistics()
         self.rejected_messages = 0
-        self._joint_state_error: str | None = None
-        self._twist_error: str | None = None
         self._last_output = None
         self._last_joint_state_arrival: float | None = None
         self._header_origin_ns: int | None = None  # first non-zero JointState stamp: floats keep ns resolution
-        self._q: np.ndarray | None = None
-        self._zero = np.zeros(self.robot.n_joints)
 
         self.create_subscription(JointState, "joint_states", self._on_joint_state, qos_profile_sensor_data)
         if params["twist_stamped"]:
@@ -124,15 +120,13 @@ class RrmcNode(Node):
     def _reject(self, kind: str, error: Exception) -> None:
         """Zero the command after a bad message: the controller forgets its twist and drift reference."""
         self.rejected_messages += 1
-        self.controller.reset()
+        self.controller.reject_input(kind, str(error))
         # Two call sites: rclpy throttles per call site, so a twist flood cannot hide joint-state warnings.
         if kind == "joint_state":
-            self._joint_state_error = str(error)
             self.get_logger().warning(
                 f"rejected joint_state: {error}; commanding zero", throttle_duration_sec=WARN_PERIOD
             )
         else:
-            self._twist_error = str(error)
             self.get_logger().warning(f"rejected twist: {error}; commanding zero", throttle_duration_sec=WARN_PERIOD)
 
     def _on_joint_state(self, message: JointState) -> None:
@@ -142,9 +136,6 @@ class RrmcNode(Node):
             self.controller.set_joint_state(q, now, self._sender_stamp(message))
         except (MessageError, ValueError) as error:
             self._reject("joint_state", error)
-        else:
-            self._joint_state_error = None
-            self._q = q
         if self._event_driven:
             self._cycle()
 
@@ -173,8 +164,6 @@ class RrmcNode(Node):
             self.controller.set_twist(twist_vector(twist.linear, twist.angular), frame, time.monotonic())
         except (MessageError, ValueError) as error:
             self._reject("twist", error)
-        else:
-            self._twist_error = None
 
     # --- control cycle ------------------------------------------------------------------------------
     def _on_watchdog(self) -> None:
@@ -188,15 +177,12 @@ class RrmcNode(Node):
         start = time.monotonic()
         output = self.controller.update(start)
         compute = time.monotonic() - start
-        velocity, state = output.joint_velocity, output.state
-        if self._joint_state_error or self._twist_error:
-            velocity, state = self._zero, ControllerState.INVALID_INPUT
-        self._publish_command(velocity)
+        self._publish_command(output.joint_velocity)
         self.loop_statistics.record(start, compute)
         period = start - self._last_cycle if self._last_cycle is not None else self.period
-        self.state_statistics.record(state, output.fell_back, period)
+        self.state_statistics.record(output.state, output.fell_back, period)
         self._last_cycle = start
-        self._last_output = (output, state)
+        self._last_output = output
 
     def _publish_command(self, velocity: np.ndarray) -> None:
         if not self._trajectory:
@@ -206,8 +192,9 @@ class RrmcNode(Node):
         point = JointTrajectoryPoint(
             velocities=velocity.tolist(), time_from_start=Duration(sec=self._point_time[0], nanosec=self._point_time[1])
         )
-        if self._q is not None:
-            point.positions = (self._q + velocity * self.period).tolist()
+        q = self.controller.joint_positions
+        if q is not None:
+            point.positions = (q + velocity * self.period).tolist()
         message = JointTrajectory(joint_names=self._trajectory_joint_names, points=[point])
         self._command_publisher.publish(message)
 
@@ -217,12 +204,11 @@ class RrmcNode(Node):
         if self._last_output is None:
             status.level, status.message = DiagnosticStatus.WARN, "no control cycle yet"
         else:
-            output, state = self._last_output
-            reasons = [r for r in (self._joint_state_error, self._twist_error, output.message) if r]
+            output = self._last_output
             status.level = bytes([self.state_statistics.take_worst()])
-            status.message = state.value + (f": {reasons[0]}" if reasons else "")
+            status.message = output.state.value + (f": {output.message}" if output.message else "")
             values = {
-                "state": state.value,
+                "state": output.state.value,
                 "fallback_jacobian": str(bool(output.fell_back)).lower(),
                 "fallback_rate": f"{self.state_statistics.fallback_rate:.4f}",
                 "sigma_min": f"{output.sigma_min:.6g}",
