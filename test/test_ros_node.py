@@ -252,3 +252,29 @@ def test_trajectory_point_time_splits_periods_of_a_second_or_more(ros_context):
     finally:
         node.destroy_subscription(listener)
         node.destroy_node()
+
+
+def test_joint_state_header_stamps_reach_the_controller(rig):
+    """Each JointState's header stamp goes to the controller as its sample time (s since the first stamped
+    message; ns resolution kept); an unstamped message passes None (the controller then uses arrival time)."""
+    executor, node, probe = rig
+    received = []
+    set_joint_state = node.controller.set_joint_state
+
+    def recording(q, stamp, sender_stamp=None):
+        received.append(sender_stamp)
+        set_joint_state(q, stamp, sender_stamp)
+
+    node.controller.set_joint_state = recording
+    stamps = [(1_700_000_000, 999_000_000, 0.0), (1_700_000_001, 3_000_001, 0.004000001), (0, 0, None),
+              (1_700_000_001, 9_000_000, 0.010)]  # fmt: skip
+    for sec, nanosec, expected in stamps:
+        message = joint_state(NAMES, QN)
+        message.header.stamp.sec, message.header.stamp.nanosec = sec, nanosec
+
+        def arrived(m=message, value=expected):
+            probe.joint_state_publisher.publish(m)
+            last = received[-1] if received else "nothing"
+            return last is None if value is None else last is not None and last == pytest.approx(value, abs=1e-12)
+
+        assert spin_until(executor, arrived, timeout=2.0), f"stamp {sec}.{nanosec:09d}: controller got {received[-3:]}"
