@@ -112,26 +112,33 @@ def _azimuth_cos_sin(raw: torch.Tensor) -> torch.Tensor:
     return torch.where(radius > 1e-12, unit, torch.tensor([1.0, 0.0], dtype=raw.dtype))
 
 
-# The M3 encoding first gathers the raw quantities below into a "basis", then one constant linear map picks
-# and combines them into the features.
+def _linear_map(inputs: tuple[str, ...], outputs: list[dict[str, float]]) -> torch.Tensor:
+    """(len(inputs), len(outputs)) matrix: output k = Σ coefficient · input, for {input name: coefficient}."""
+    matrix = torch.zeros(len(inputs), len(outputs), dtype=torch.float64)
+    for column, combination in enumerate(outputs):
+        for name, coefficient in combination.items():
+            matrix[inputs.index(name), column] = coefficient
+    return matrix
+
+
+# The M3 encoding works on named intermediate quantities; constant matrices built by `_linear_map` combine
+# them, so the graph has one operation per stage instead of one per scalar.
 _GATHERED = ("x", "y", "z", "d3", "d4", "a2", "a3")
 _GATHER_COLUMNS = [M3_POSITION.start, M3_POSITION.start + 1, M3_POSITION.start + 2, M3_D3, M3_D4, M3_A2, M3_A3]
+_SQUARES = tuple(f"{name}²" for name in _GATHERED)
+_CLAMPED = ("radius²", "norm²", "shoulder²", "forearm²", "plane_radius²")  # clamped at 0
 _ROOTS = ("radius", "norm", "shoulder", "forearm", "plane_radius")
 _REACH_EXTRAS = ("gap", "elbow", "arm", "log_arm")
-# Squares (x², y², z², d3², d4², a2², a3²) → (r², |p|², shoulder², forearm², plane radius²), clamped at 0 after.
-_SQUARE_MAP = torch.tensor(
-    [[1, 1, 1, 0, 1], [1, 1, 1, 0, 1], [0, 1, 1, 0, 0], [0, 0, -1, 0, -1], [0, 0, 0, 1, 0], [0, 0, 0, 0, 0],
-     [0, 0, 0, 1, 0]], dtype=torch.float64,
-)  # fmt: skip
-# [squares (7), clamped squares (5), roots (5), gathered (7)] → [shoulder² − a2² − forearm², 2·a2, forearm²,
-# a2 − forearm, a2, plane radius]: every linear input of the reach extras, split apart by one operation.
-_REACH_LINEAR = torch.zeros(24, 6, dtype=torch.float64)
-_REACH_LINEAR[[7 + 2, 5, 7 + 3], 0] = torch.tensor([1.0, -1.0, -1.0], dtype=torch.float64)
-_REACH_LINEAR[17 + 5, 1] = 2.0
-_REACH_LINEAR[7 + 3, 2] = 1.0
-_REACH_LINEAR[[17 + 5, 12 + 3], 3] = torch.tensor([1.0, -1.0], dtype=torch.float64)
-_REACH_LINEAR[17 + 5, 4] = 1.0
-_REACH_LINEAR[12 + 4, 5] = 1.0
+_SQUARE_MAP = _linear_map(_SQUARES, [
+    {"x²": 1, "y²": 1}, {"x²": 1, "y²": 1, "z²": 1}, {"x²": 1, "y²": 1, "z²": 1, "d3²": -1}, {"d4²": 1, "a3²": 1},
+    {"x²": 1, "y²": 1, "d3²": -1},
+])  # fmt: skip
+# Every linear input of the reach extras, split apart by one operation afterwards.
+_REACH_INPUTS = (*_SQUARES, *_CLAMPED, *_ROOTS, *_GATHERED)
+_REACH_LINEAR = _linear_map(_REACH_INPUTS, [
+    {"shoulder²": 1, "a2²": -1, "forearm²": -1}, {"a2": 2}, {"forearm²": 1}, {"a2": 1, "forearm": -1}, {"a2": 1},
+    {"plane_radius": 1},
+])  # fmt: skip
 
 
 class M3Encoding(nn.Module):
@@ -177,11 +184,7 @@ class M3Encoding(nn.Module):
                 {"plane_radius": 1.0}, {"arm": 1.0}, {"log_arm": 1.0},
             ]  # fmt: skip
         features += [{f"branch{k}": 1.0} for k in range(BRANCHES)] if branch else []
-        selection = torch.zeros(len(basis), len(features), dtype=torch.float64)
-        for column, combination in enumerate(features):
-            for name, coefficient in combination.items():
-                selection[basis.index(name), column] = coefficient
-        self.register_buffer("selection", selection)
+        self.register_buffer("selection", _linear_map(tuple(basis), features))
         self.register_buffer("square_map", _SQUARE_MAP.clone())
         self.register_buffer("reach_linear", _REACH_LINEAR.clone())
         self.register_buffer("one_hot", torch.eye(BRANCHES, dtype=torch.float64))
@@ -217,7 +220,8 @@ class M3Encoding(nn.Module):
         return torch.matmul(torch.cat(basis, dim=1), self.selection.to(dtype))
 
     def _reach_extras(self, quantities: torch.Tensor) -> list[torch.Tensor]:
-        """|a2 − forearm|, elbow, arm = a2·elbow·plane radius, log(arm + 1e-4), each (B, 1).
+        """|a2 − forearm|, elbow, arm = a2·elbow·plane radius, log(arm + 1e-4), each (B, 1), from the
+        `_REACH_INPUTS` quantities (B, 24).
 
         The wrist centre is the tool point (d5 = d6 = 0). It is reachable iff the horizontal radius
         covers the shoulder offset d3 and the shoulder distance lies between |a2 − L| and a2 + L,
