@@ -15,6 +15,7 @@ import numpy as np
 
 from jacobian_rrmc.dataset import generate, reachability_labels
 from jacobian_rrmc.dataset.poses import poses_from_features
+from jacobian_rrmc.ik import solve_ik
 from jacobian_rrmc.jacobians import make_jacobian_source
 from jacobian_rrmc.kinematics import finite_difference_jacobian, jacobian_world, pose_and_jacobian
 from jacobian_rrmc.learn.baselines import run_baselines
@@ -101,13 +102,16 @@ def confidence_benchmark(model: Path, train_samples: int, seed: int, progress=No
     )
     # The 3000-pose test set pins the MCC only to about ±0.005; a large fresh set gives a tighter estimate.
     large = generate("conf", LARGE_CONFIDENCE_TEST, seed + 4242, split="test")
-    large_confidence = runtime.predict(raw_rows(large))["confidence"]
-    large_metrics = {
-        f"threshold_{t:g}": classification_metrics(large.labels[:, 0] > 0.5, large_confidence >= t) for t in THRESHOLDS
-    }
+    large_raw, large_truth = raw_rows(large), large.labels[:, 0] > 0.5
+    large_confidence = runtime.predict(large_raw)["confidence"]
+    large_metrics = {f"threshold_{t:g}": classification_metrics(large_truth, large_confidence >= t) for t in THRESHOLDS}
+    # Where the net errs: the best branch's manipulability of each misclassified pose (−inf: out of reach).
+    wrong = large_raw[(large_confidence >= 0.5) != large_truth]
+    _, wrong_best = solve_ik(_arms(wrong), poses_from_features(wrong[:, 18:24])).most_manipulable()
     return {
         "rows": rows, "test_samples": len(test), "positive_fraction": float(truth.mean()), "model": str(model),
-        "large_test": {"samples": len(large), "seed": seed + 4242, **large_metrics},
+        "large_test": {"samples": len(large), "seed": seed + 4242, **large_metrics,
+                       "misclassified_best_manipulability": sorted(wrong_best.tolist())},
     }  # fmt: skip
 
 
