@@ -12,7 +12,7 @@ from setuptools import find_packages, setup
 from setuptools.command.build_py import build_py
 
 PACKAGE = "jacobian_rrmc"
-SHARE_DIRS = ("config", "launch", "urdf", "models")
+SHARE_DIRS = ("config", "launch", "urdf", "models")  # = jacobian_rrmc.share.SHARE_DIRS (setup.py cannot import it)
 HERE = Path(__file__).resolve().parent
 
 

@@ -19,9 +19,9 @@ from setup_py_support import console_scripts
 
 from jacobian_rrmc.kinematics import pose_and_jacobian
 from jacobian_rrmc.robots import load_robot
+from jacobian_rrmc.share import SHARE_DIRS
 
 PACKAGE = "jacobian_rrmc"
-SHARE_DIRS = ("config", "launch", "urdf", "models")
 COLCON = Path(sys.executable).with_name("colcon")
 
 pytestmark = pytest.mark.skipif(

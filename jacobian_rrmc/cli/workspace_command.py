@@ -241,10 +241,8 @@ def _sweep(args, robot, resolution: int) -> None:
         joints = tuple(int(j) - 1 for j in numbers)
         if len(set(joints)) != len(joints):
             raise UsageError(f"--joints: each joint once, got {args.joints!r}")
-    if args.q is not None:
-        base_q, base_label = joint_vector(args.q, robot, args.deg), args.q
-    else:
-        base_q, base_label = np.clip(np.zeros(robot.n_joints), robot.q_min, robot.q_max), "zeros"
+    base_q = joint_vector(args.q, robot, args.deg) if args.q is not None else None  # None: the sweep's default
+    base_label = args.q if args.q is not None else "zeros"
     step = np.deg2rad(args.step_deg)
     count = np.prod([np.ceil((robot.q_max[j] - robot.q_min[j]) / step) + 1 for j in joints])
     if count > 5e7:
@@ -274,7 +272,7 @@ def _sweep(args, robot, resolution: int) -> None:
     if args.data:
         _save_npz(
             args, robot, resolution, f"hand orientation free (joint sweep; other joints at {base_label})",
-            positions=result.positions, joints=np.array(joints), step=step, base_q=base_q, area=boundary.area,
+            positions=result.positions, joints=np.array(joints), step=step, base_q=result.base_q, area=boundary.area,
             **_rings("outer", boundary.outers), **_rings("hole", boundary.holes),
         )  # fmt: skip
 

@@ -58,9 +58,3 @@ def m3_arm(d3: float, d4: float, a2: float, a3: float, name: str = "m3") -> Robo
         configurations={"zero": np.zeros(6)},
         description=f"M3 random family arm d3={d3:.4f} d4={d4:.4f} a2={a2:.4f} a3={a3:.4f} m",
     )
-
-
-def random_m3_arm(rng: np.random.Generator, name: str = "m3_random") -> RobotModel:
-    """One arm drawn from the M3 family."""
-    params = random_m3_parameters(rng, 1)
-    return m3_arm(*(float(params[key][0]) for key in M3_PARAMETER_NAMES), name=name)

@@ -25,15 +25,14 @@ def _axis_labels(ax, plane: str) -> None:
     ax.grid(True, linewidth=0.3, alpha=0.5)
 
 
-def _draw_boundary(ax, boundary: Boundary, label_area: bool = True) -> None:
+def _draw_boundary(ax, boundary: Boundary) -> None:
     for index, ring in enumerate(boundary.outers):
         ax.plot(ring[:, 0], ring[:, 1], color="crimson", linewidth=1.4, label="outer boundary" if index == 0 else None)
     for index, ring in enumerate(boundary.holes):
         ax.plot(
             ring[:, 0], ring[:, 1], color="navy", linewidth=1.2, linestyle="--", label="hole" if index == 0 else None
         )
-    if label_area:
-        ax.plot([], [], " ", label=f"enclosed area {boundary.area:.3f} m²")
+    ax.plot([], [], " ", label=f"enclosed area {boundary.area:.3f} m²")
 
 
 def _figure(width: float, height: float) -> Figure:

@@ -14,9 +14,6 @@ from tqdm import tqdm
 
 from jacobian_rrmc.kinematics import forward_kinematics
 
-# Plane name → indices of the world axes it shows (horizontal, vertical).
-PLANE_AXES = {"xy": (0, 1), "xz": (0, 2), "yz": (1, 2)}
-
 # Joints swept by default (0-based): base, shoulder, elbow for a top view; shoulder, elbow,
 # wrist pitch for a side view, as in the Sixi 2 workspace plots.
 DEFAULT_SWEEP_JOINTS = {"xy": (0, 1, 2), "xz": (1, 2, 4), "yz": (1, 2, 4)}
@@ -30,17 +27,11 @@ class SweepResult:
 
     Attributes:
         positions: (M, 3) tool-point positions in the world frame, metres.
-        joints: 0-based indices of the swept joints.
-        step: joint step, radians (metres for a prismatic joint).
         base_q: (N,) configuration that the joints not swept keep.
-        joint_values: the values each swept joint took, one array per joint.
     """
 
     positions: np.ndarray
-    joints: tuple[int, ...]
-    step: float
     base_q: np.ndarray
-    joint_values: tuple[np.ndarray, ...]
 
 
 def joint_values(q_min: float, q_max: float, step: float) -> np.ndarray:
@@ -80,4 +71,4 @@ def sweep_positions(model, joints, step: float, base_q=None, progress: bool = Tr
                 q[:, joint] = values[column][index]
             positions[flat] = forward_kinematics(model, q)[:, :3, 3]
             bar.update(flat.size)
-    return SweepResult(positions, joints, float(step), base_q, values)
+    return SweepResult(positions, base_q)
