@@ -10,8 +10,9 @@ def test_rate_percentiles_and_jitter_of_a_known_sequence():
     stats = LoopStatistics(window=1000)
     periods = np.r_[np.full(98, 0.002), 0.004, 0.010]  # 100 periods → 101 starts
     starts = np.r_[0.0, np.cumsum(periods)]
-    for start in starts:
-        stats.record(start, 50e-6)
+    returned = [stats.record(start, 50e-6) for start in starts]
+    assert returned[0] is None
+    np.testing.assert_allclose(returned[1:], periods)
     summary = stats.summary()
     assert summary["rate_hz"] == pytest.approx(1.0 / periods.mean())
     assert summary["period_p50_ms"] == pytest.approx(2.0)

@@ -172,10 +172,11 @@ class ResolvedRateController:
                 now, State.INVALID_INPUT, "Jacobian source returned non-finite values", None, estimate.fell_back
             )
         self._last_pose = pose
-        u, sigma, vt = np.linalg.svd(jacobian, full_matrices=False)
         problem = self._twist_problem(now)
-        if problem:
+        if problem:  # a resting arm: the singular values are reported, the singular vectors not needed
+            sigma = np.linalg.svd(jacobian, compute_uv=False)
             return self._stop(now, *problem, sigma=sigma, fell_back=estimate.fell_back)
+        u, sigma, vt = np.linalg.svd(jacobian, full_matrices=False)
         self.ramp.cancel()
 
         twist_in_base_frame(self._twist, self._twist_frame, pose, self._twist_world)

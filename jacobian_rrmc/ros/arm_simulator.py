@@ -56,7 +56,8 @@ class ArmSimulator:
         joint_velocity = np.asarray(joint_velocity, dtype=float)
         if joint_velocity.shape != (self.robot.n_joints,) or not np.all(np.isfinite(joint_velocity)):
             raise ValueError(f"joint velocity command must be {self.robot.n_joints} finite values")
-        self._pending.append((now + self.latency, joint_velocity.copy()))
+        # Saturated at the joint speed limits once here rather than at every simulation step (a new array).
+        self._pending.append((now + self.latency, np.clip(joint_velocity, -self.robot.qd_max, self.robot.qd_max)))
 
     def step(self, now: float) -> None:
         """Advance the true state to time `now` (s).
@@ -74,7 +75,7 @@ class ArmSimulator:
         if dt <= 0:
             return
         active = now - self._command_time <= self.command_timeout
-        qd = np.clip(self._command, -self.robot.qd_max, self.robot.qd_max) if active else np.zeros_like(self.q)
+        qd = self._command if active else np.zeros_like(self.q)
         q_new = np.clip(self.q + qd * dt, self.robot.q_min, self.robot.q_max)
         self.qd = (q_new - self.q) / dt
         self.q = q_new

@@ -20,13 +20,16 @@ class LoopStatistics:
         self._count = 0
         self._last_start: float | None = None
 
-    def record(self, start: float, compute: float) -> None:
-        """One cycle that started at `start` and spent `compute` seconds in the controller."""
+    def record(self, start: float, compute: float) -> float | None:
+        """One cycle that started at `start` and spent `compute` seconds in the controller; returns its
+        period (s since the previous cycle's start), None for the first cycle of the window."""
         slot = self._count % len(self._computes)
         self._computes[slot] = compute
-        self._periods[slot] = start - self._last_start if self._last_start is not None else np.nan
+        period = start - self._last_start if self._last_start is not None else None
+        self._periods[slot] = np.nan if period is None else period
         self._last_start = start
         self._count += 1
+        return period
 
     @property
     def cycles(self) -> int:

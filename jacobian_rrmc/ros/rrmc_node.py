@@ -90,7 +90,8 @@ class RrmcNode(Node):
         # A trajectory command's joint names and point time (one period ahead) are fixed for the node's life.
         self._trajectory_joint_names = list(self.robot.joint_names)
         # builtin_interfaces/Duration needs nanosec < 1e9: split periods of a second or more.
-        self._point_time = divmod(round(self.period * 1e9), 10**9)
+        seconds, nanoseconds = divmod(round(self.period * 1e9), 10**9)
+        self._point_duration = Duration(sec=seconds, nanosec=nanoseconds)
         if self._trajectory:
             self._command_publisher = self.create_publisher(JointTrajectory, TRAJECTORY_TOPIC, QoSProfile(depth=10))
         else:
@@ -114,7 +115,6 @@ class RrmcNode(Node):
         afresh, e.g. once start-up discovery is over."""
         self.loop_statistics = LoopStatistics(window=max(2, int(window_seconds * self.config.control_rate)))
         self.state_statistics = StateStatistics()
-        self._last_cycle = None  # the gap before a reset (e.g. the first cycle's JIT load) is not a period
 
     # --- inputs -------------------------------------------------------------------------------------
     def _reject(self, kind: str, error: Exception) -> None:
@@ -178,10 +178,8 @@ class RrmcNode(Node):
         output = self.controller.update(start)
         compute = time.monotonic() - start
         self._publish_command(output.joint_velocity)
-        self.loop_statistics.record(start, compute)
-        period = start - self._last_cycle if self._last_cycle is not None else self.period
-        self.state_statistics.record(output.state, output.fell_back, period)
-        self._last_cycle = start
+        period = self.loop_statistics.record(start, compute)  # None after a reset: that gap is not a period
+        self.state_statistics.record(output.state, output.fell_back, self.period if period is None else period)
         self._last_output = output
 
     def _publish_command(self, velocity: np.ndarray) -> None:
@@ -189,9 +187,7 @@ class RrmcNode(Node):
             self._command_publisher.publish(Float64MultiArray(data=velocity.tolist()))
             return
         # One point one period ahead: positions (if known) and velocities, for a joint_trajectory_controller.
-        point = JointTrajectoryPoint(
-            velocities=velocity.tolist(), time_from_start=Duration(sec=self._point_time[0], nanosec=self._point_time[1])
-        )
+        point = JointTrajectoryPoint(velocities=velocity.tolist(), time_from_start=self._point_duration)
         q = self.controller.joint_positions
         if q is not None:
             point.positions = (q + velocity * self.period).tolist()
