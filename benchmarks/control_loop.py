@@ -88,7 +88,7 @@ def latency_run(rate: float, trigger: str, seconds: float, realtime_priority: in
     from sensor_msgs.msg import JointState
     from trajectory_msgs.msg import JointTrajectory
 
-    from jacobian_rrmc.ros.rrmc_node import TRAJECTORY_TOPIC
+    from jacobian_rrmc.ros.messages import TRAJECTORY_TOPIC
 
     robot = load_robot(ROBOT)
     q0 = robot.configuration("qn")

@@ -12,7 +12,7 @@ from rclpy.qos import QoSProfile, qos_profile_sensor_data
 from sensor_msgs.msg import JointState
 from std_msgs.msg import Float64MultiArray
 
-from jacobian_rrmc.ros.rrmc_node import VELOCITY_TOPIC
+from jacobian_rrmc.ros.messages import VELOCITY_TOPIC
 
 
 def joint_state(names, positions) -> JointState:

@@ -18,7 +18,8 @@ from ros_probe import Probe, joint_state, spin_for, spin_until, twist_stamped  #
 from jacobian_rrmc.kinematics import jacobian_end_effector, jacobian_world  # noqa: E402
 from jacobian_rrmc.robots import load_robot  # noqa: E402
 from jacobian_rrmc.ros.environment import create_executor  # noqa: E402
-from jacobian_rrmc.ros.rrmc_node import TRAJECTORY_TOPIC, RrmcNode  # noqa: E402
+from jacobian_rrmc.ros.messages import TRAJECTORY_TOPIC  # noqa: E402
+from jacobian_rrmc.ros.rrmc_node import RrmcNode  # noqa: E402
 
 pytestmark = pytest.mark.ros
 
@@ -174,8 +175,6 @@ def test_plain_twist_input_trajectory_output_and_topic_remapping(ros_context):
     from geometry_msgs.msg import Twist
     from rclpy.qos import QoSProfile
     from trajectory_msgs.msg import JointTrajectory
-
-    from jacobian_rrmc.ros.rrmc_node import TRAJECTORY_TOPIC
 
     overrides = [
         Parameter("control_rate", value=200.0),

@@ -14,8 +14,7 @@ from std_msgs.msg import Float64MultiArray  # noqa: E402
 
 from jacobian_rrmc.robots import load_robot  # noqa: E402
 from jacobian_rrmc.ros.environment import create_executor  # noqa: E402
-from jacobian_rrmc.ros.messages import stamp_nanoseconds  # noqa: E402
-from jacobian_rrmc.ros.rrmc_node import VELOCITY_TOPIC  # noqa: E402
+from jacobian_rrmc.ros.messages import VELOCITY_TOPIC, stamp_nanoseconds  # noqa: E402
 from jacobian_rrmc.ros.sim_arm import SimArmNode  # noqa: E402
 
 pytestmark = pytest.mark.ros

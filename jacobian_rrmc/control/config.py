@@ -97,7 +97,7 @@ class ControllerConfig:
 
 
 def _coerce(f, value):
-    expected = f.type if isinstance(f.type, type) else {"float": float, "bool": bool, "str": str}[f.type]
+    expected = {"float": float, "bool": bool, "str": str}[f.type]  # annotations are strings (__future__)
     if expected is float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ValueError(f"parameter {f.name!r} must be a number, got {type(value).__name__} {value!r}")

@@ -31,8 +31,8 @@ from jacobian_rrmc.kinematics import forward_kinematics
 from jacobian_rrmc.robots import load_robot
 from jacobian_rrmc.ros.demo_metrics import TrackingResult, commanded_path, score_tracking
 from jacobian_rrmc.ros.environment import create_executor, freeze_startup_heap
-from jacobian_rrmc.ros.messages import JointNameMap, stamp_nanoseconds
-from jacobian_rrmc.ros.rrmc_node import VELOCITY_TOPIC, RrmcNode
+from jacobian_rrmc.ros.messages import VELOCITY_TOPIC, JointNameMap, stamp_nanoseconds
+from jacobian_rrmc.ros.rrmc_node import RrmcNode
 from jacobian_rrmc.ros.sim_arm import SimArmNode, default_start
 from jacobian_rrmc.ros.twist_script import TwistScript, script_for_robot
 

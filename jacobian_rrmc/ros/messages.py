@@ -11,6 +11,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
+# Command topics of the ros2_control controllers the node's two output types feed (relative names).
+VELOCITY_TOPIC = "forward_velocity_controller/commands"
+TRAJECTORY_TOPIC = "joint_trajectory_controller/joint_trajectory"
+
 
 class MessageError(ValueError):
     """An input message that cannot be used: the controller must command zero velocity."""

@@ -16,6 +16,7 @@ from typing import Any
 
 from jacobian_rrmc.control.config import ControllerConfig, read_node_parameters
 from jacobian_rrmc.jacobians import JACOBIAN_SOURCES
+from jacobian_rrmc.jacobians.learned import ON_MODEL_ERROR
 
 RRMC_NODE = "rrmc_node"
 SIM_ARM = "sim_arm"
@@ -40,7 +41,7 @@ RRMC_NODE_SHELL = (
     ParameterSpec(
         "confidence_threshold", 0.5, "learned source: below this confidence use finite differences", (0.0, 1.0)
     ),
-    ParameterSpec("on_model_error", "fail", "learned source: if the model cannot load", choices=("fail", "fallback")),
+    ParameterSpec("on_model_error", "fail", "learned source: if the model cannot load", choices=ON_MODEL_ERROR),
     ParameterSpec(
         "twist_stamped", True, "cmd_twist is geometry_msgs/TwistStamped (false: plain Twist in the base frame)"
     ),
@@ -67,7 +68,7 @@ RRMC_NODE_SHELL = (
 
 SIM_ARM_SPECS = (
     ParameterSpec("robot", "puma560", "robot catalogue name (config/robots) or path to a robot YAML"),
-    ParameterSpec("rate", 500.0, "integration and joint_states publishing rate (Hz)", (1.0, 10000.0)),
+    ParameterSpec("rate", 1000.0, "integration and joint_states publishing rate (Hz)", (1.0, 10000.0)),
     ParameterSpec("initial_configuration", "", "named start configuration ('' = qn, else home, else zeros)"),
     ParameterSpec("command_timeout", 0.1, "stop the joints when no command arrived for this long (s)", (1e-3, 10.0)),
     ParameterSpec("noise_std", 0.0, "Gaussian noise on measured positions (rad or m)", (0.0, 0.1)),

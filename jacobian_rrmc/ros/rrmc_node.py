@@ -47,11 +47,17 @@ from jacobian_rrmc.robots import load_robot
 from jacobian_rrmc.ros.controller_status import StateStatistics
 from jacobian_rrmc.ros.environment import run_node_until_shutdown, set_realtime_priority
 from jacobian_rrmc.ros.loop_statistics import LoopStatistics
-from jacobian_rrmc.ros.messages import JointNameMap, MessageError, stamp_nanoseconds, twist_frame, twist_vector
+from jacobian_rrmc.ros.messages import (
+    TRAJECTORY_TOPIC,
+    VELOCITY_TOPIC,
+    JointNameMap,
+    MessageError,
+    stamp_nanoseconds,
+    twist_frame,
+    twist_vector,
+)
 from jacobian_rrmc.ros.parameters import declare, rrmc_node_specs
 
-VELOCITY_TOPIC = "forward_velocity_controller/commands"
-TRAJECTORY_TOPIC = "joint_trajectory_controller/joint_trajectory"
 WARN_PERIOD = 1.0  # s between repeated warnings of one kind
 
 

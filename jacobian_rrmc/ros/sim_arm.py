@@ -18,8 +18,8 @@ from std_msgs.msg import Float64MultiArray
 from jacobian_rrmc.robots import load_robot
 from jacobian_rrmc.ros.arm_simulator import ArmSimulator
 from jacobian_rrmc.ros.environment import run_node_until_shutdown
+from jacobian_rrmc.ros.messages import VELOCITY_TOPIC
 from jacobian_rrmc.ros.parameters import declare, sim_arm_specs
-from jacobian_rrmc.ros.rrmc_node import VELOCITY_TOPIC
 
 START_CONFIGURATIONS = ("qn", "home")  # first one the robot defines is the default start
 
