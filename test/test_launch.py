@@ -217,10 +217,11 @@ def test_sim_arm_start_configuration_exists_for_every_robot_choice(description, 
 
     sim = yaml.safe_load((repo_root / "config" / "rrmc.yaml").read_text())["sim_arm"]["ros__parameters"]
     _, overrides = node_parameters(nodes(description)["sim_arm"])
-    start = sim.get("initial_configuration", "")
+    assert "initial_configuration" not in overrides  # the YAML's value applies to every robot
     for robot in arguments(description)["robot"].choices:
-        if "initial_configuration" not in overrides and start:
-            assert start in load_robot(robot).configurations, f"sim_arm would start {robot} at unknown pose {start!r}"
+        model = load_robot(robot)
+        start = sim["initial_configuration"] or model.default_configuration_name
+        assert start in model.configurations, f"sim_arm would start {robot} at unknown pose {start!r}"
 
 
 def test_overrides_follow_the_launch_arguments(description):

@@ -31,7 +31,6 @@ MODES = ("sweep", "slice", "orientation")
 METHODS = ("exact", "learned")
 DEFAULT_RESOLUTION = {"sweep": 400, "slice": 120, "orientation": 36}
 # Named configurations whose tool orientation (and position) a map uses when none is given.
-PREFERRED_CONFIGURATIONS = ("qn", "home")
 MAX_RESOLUTION = 2000
 # Options that only make sense for some modes or methods: option → (attribute, modes, methods).
 OPTION_SCOPE = {
@@ -126,9 +125,9 @@ def _reference_configuration(args, robot) -> tuple[np.ndarray, str]:
     """The configuration named by --q, else the robot's first preferred named pose, else zeros."""
     if args.q is not None:
         return joint_vector(args.q, robot, args.deg), args.q
-    for name in PREFERRED_CONFIGURATIONS:
-        if name in robot.configurations:
-            return robot.configuration(name), name
+    name = robot.default_configuration_name
+    if name is not None:
+        return robot.configuration(name), name
     return np.clip(np.zeros(robot.n_joints), robot.q_min, robot.q_max), "zeros"
 
 

@@ -70,6 +70,11 @@ class RobotModel:
             known = ", ".join(sorted(self.configurations)) or "none"
             raise KeyError(f"robot {self.name!r} has no configuration {name!r} (known: {known})") from None
 
+    @property
+    def default_configuration_name(self) -> str | None:
+        """The dexterous pose to start from when none is named: "qn", else "home", else None (all zeros)."""
+        return next((name for name in ("qn", "home") if name in self.configurations), None)
+
     def within_limits(self, q: np.ndarray, tolerance: float = 0.0) -> np.ndarray:
         """True where every joint of q (shape (N,) or (B, N)) is inside its position limits."""
         q = np.asarray(q, dtype=float)

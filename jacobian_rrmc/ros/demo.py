@@ -28,12 +28,11 @@ from tqdm import tqdm
 
 from jacobian_rrmc.control import ControllerConfig, read_node_parameters, split_node_parameters
 from jacobian_rrmc.kinematics import forward_kinematics
-from jacobian_rrmc.robots import load_robot
 from jacobian_rrmc.ros.demo_metrics import TrackingResult, commanded_path, score_tracking
 from jacobian_rrmc.ros.environment import create_executor, freeze_startup_heap
 from jacobian_rrmc.ros.messages import VELOCITY_TOPIC, JointNameMap, stamp_nanoseconds
 from jacobian_rrmc.ros.rrmc_node import RrmcNode
-from jacobian_rrmc.ros.sim_arm import SimArmNode, default_start
+from jacobian_rrmc.ros.sim_arm import SimArmNode
 from jacobian_rrmc.ros.twist_script import TwistScript, script_for_robot
 
 SCRIPT_RATE = 100.0  # Hz, TwistStamped publishing rate (a teleoperation device's typical rate)
@@ -144,9 +143,7 @@ def run_demo(
     nodes = []
     try:
         rrmc_overrides = [Parameter("robot", value=robot), Parameter("jacobian_source", value=jacobian)]
-        robot_model = load_robot(robot)
-        start = default_start(robot_model) or ""
-        sim_overrides = [Parameter("robot", value=robot), Parameter("initial_configuration", value=start)]
+        sim_overrides = [Parameter("robot", value=robot), Parameter("initial_configuration", value="")]  # its default
         # The arm simulates (and publishes joint_states) at the control rate: a faster sim adds load, not accuracy.
         control_rate = (
             float(rate)

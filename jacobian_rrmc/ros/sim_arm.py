@@ -21,13 +21,6 @@ from jacobian_rrmc.ros.environment import run_node_until_shutdown
 from jacobian_rrmc.ros.messages import VELOCITY_TOPIC
 from jacobian_rrmc.ros.parameters import declare, sim_arm_specs
 
-START_CONFIGURATIONS = ("qn", "home")  # first one the robot defines is the default start
-
-
-def default_start(robot) -> str | None:
-    """Name of the dexterous start configuration used when none is given (None: all zeros)."""
-    return next((name for name in START_CONFIGURATIONS if name in robot.configurations), None)
-
 
 class SimArmNode(Node):
     """Integrates commands at `rate` Hz and publishes joint_states each step; `simulator` is public."""
@@ -36,7 +29,7 @@ class SimArmNode(Node):
         super().__init__(node_name, context=context, parameter_overrides=parameter_overrides or [], cli_args=cli_args)
         params = declare(self, sim_arm_specs())
         self.robot = load_robot(params["robot"])
-        start = params["initial_configuration"] or default_start(self.robot)
+        start = params["initial_configuration"] or self.robot.default_configuration_name
         q0 = self.robot.configuration(start) if start else np.zeros(self.robot.n_joints)
         self.simulator = ArmSimulator(
             self.robot,
