@@ -56,12 +56,13 @@ def test_m3_confidence_net_meets_its_stated_mcc():
     assert mcc >= stated - 0.02  # 3000 fresh poses: sampling spread of the MCC is about ±0.01
 
 
-def test_m3_estimation_net_meets_its_stated_r2():
+@pytest.mark.parametrize("name", ["m3_jacob0", "m3_jacob0_pose_only"])
+def test_m3_estimation_net_meets_its_stated_r2(name):
     from jacobian_rrmc.dataset import generate
     from jacobian_rrmc.learn.m3_task import raw_rows
     from jacobian_rrmc.learn.metrics import regression_metrics
 
-    runtime = JacobianNetRuntime(share_path("models", "m3_jacob0.onnx"), kind="m3_jacob0", n_joints=6)
+    runtime = JacobianNetRuntime(share_path("models", f"{name}.onnx"), kind="m3_jacob0", n_joints=6)
     meta = runtime.metadata
     test = generate("jacob0", 1000, FRESH_SEED, split="test")
     branch = test.branch if "branch" in runtime.input_names else None

@@ -12,14 +12,16 @@ from jacobian_rrmc.ros import environment
 def test_demo_json_reports_accurate_tracking_and_writes_the_plot(tmp_path, capsys):
     pytest.importorskip("rclpy")
     plot = tmp_path / "demo.png"
-    code = main(["demo", "--robot", "puma560", "--duration", "8", "--rate", "250", "--json", "--plot", str(plot)])
+    # The Sixi 2, because its pure rotations move the whole arm (the PUMA's tool point is its wrist centre, so
+    # its drift is zero by geometry); 16 s keeps the script inside the Sixi 2's joint-speed limits.
+    code = main(["demo", "--robot", "sixi2", "--duration", "16", "--rate", "250", "--json", "--plot", str(plot)])
     assert code == 0
     result = json.loads(capsys.readouterr().out)
     linear_speed, angular_speed = result["commanded_speed"]
-    assert result["robot"] == "puma560" and result["jacobian"] == "analytic"
+    assert result["robot"] == "sixi2" and result["jacobian"] == "analytic"
     assert result["twist_error_rms"][0] < 0.05 * linear_speed
     assert result["twist_error_rms"][1] < 0.05 * angular_speed
-    assert result["rotation_drift_m"] < 1e-3
+    assert result["rotation_drift_m"] < 1e-4
     assert result["loop_rate_hz"] > 150.0  # of 250 Hz, on a loaded CI machine
     assert set(result["state_time_s"]) <= {"ok", "idle"} and result["state_time_s"]["ok"] > 3.0
     assert result["fallback_rate"] == 0.0

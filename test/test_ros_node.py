@@ -146,7 +146,8 @@ def test_node_survives_a_flood_of_malformed_messages(rig):
     spin_for(executor, 0.3)
     # Sensor-data QoS (best effort, depth 5) may drop part of a burst; most messages must be handled.
     assert node.rejected_messages - rejected > 1000
-    assert np.all(probe.commands_after(time.monotonic() - 0.1) == 0.0)
+    recent = probe.commands_after(time.monotonic() - 0.1)
+    assert len(recent) > 5 and np.all(recent == 0.0)
     moving(executor, probe)
     np.testing.assert_allclose(probe.commands[-1][1], EXPECTED, rtol=1e-9, atol=1e-12)
 

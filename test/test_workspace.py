@@ -34,8 +34,8 @@ def test_boundary_of_annulus_has_outer_contour_and_hole_with_true_area(rng):
     assert boundary.area == pytest.approx(true_area, rel=0.03)
     assert polygon_area(boundary.holes[0]) == pytest.approx(np.pi * 0.5**2, rel=0.05)
     assert np.linalg.norm(boundary.outers[0], axis=1) == pytest.approx(1.0, abs=0.02)
-    # A convex hull cannot see the hole: its area is off by a third.
-    assert ConvexHull(points).volume > 1.3 * true_area
+    # A convex hull cannot see the hole: it overstates the concave boundary's area by a third.
+    assert ConvexHull(points).volume > 1.3 * boundary.area
 
 
 def test_boundary_keeps_a_concave_notch(rng):
