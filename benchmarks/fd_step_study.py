@@ -8,7 +8,7 @@ grows as ε/h, so each scheme has a best step. Marked on the plot: the Sixi blog
 
     PYTHONPATH=. python benchmarks/fd_step_study.py
 
-prints the table and writes docs/fd_step_study.png.
+prints the table, writes it to benchmarks/results/fd_step_study.txt and the plot to docs/fd_step_study.png.
 """
 
 import argparse
@@ -80,6 +80,7 @@ def main(argv=None) -> int:
     parser.add_argument("--points", type=int, default=45, help="step sizes between 1e-12 and 1e-1 rad")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
+    parser.add_argument("--table", type=Path, default=Path(__file__).resolve().parent / "results" / "fd_step_study.txt")
     args = parser.parse_args(argv)
     options = sys.argv[1:] if argv is None else argv
     command = " ".join(["PYTHONPATH=. python benchmarks/fd_step_study.py", shlex.join(options)]).strip()
@@ -99,20 +100,23 @@ def main(argv=None) -> int:
 
     marks = (worst("forward", SIXI_STEP), worst("central", DEFAULT_STEP))
 
-    print(f"# FD Jacobian error vs step ({args.configs} random configurations per robot, seed {args.seed})")
-    print(f"# command: {command}")
     header = " ".join(f"{f'{r} {s}':>18}" for r, s in errors)
-    print(f"{'step (rad)':>10} {header}")
-    for i, h in enumerate(steps):
-        print(f"{h:10.2e} " + " ".join(f"{errors[key][i]:18.3e}" for key in errors))
-    print()
+    lines = [
+        f"# FD Jacobian error vs step ({args.configs} random configurations per robot, seed {args.seed})",
+        f"# command: {command}",
+        f"{'step (rad)':>10} {header}",
+        *(f"{h:10.2e} " + " ".join(f"{errors[key][i]:18.3e}" for key in errors) for i, h in enumerate(steps)),
+        "",
+    ]
     for (name, scheme), error in errors.items():
         best = int(np.argmin(error))
-        print(f"best step {name:8} {scheme:8}: h = {steps[best]:.2e} rad, max error {error[best]:.2e}")
-    print(f"Sixi choice (forward, 0.5° = {SIXI_STEP:.3e} rad): max error {marks[0]:.2e}")
-    print(f"default (central, {DEFAULT_STEP:.0e} rad): max error {marks[1]:.2e}")
+        lines.append(f"best step {name:8} {scheme:8}: h = {steps[best]:.2e} rad, max error {error[best]:.2e}")
+    lines.append(f"Sixi choice (forward, 0.5° = {SIXI_STEP:.3e} rad): max error {marks[0]:.2e}")
+    lines.append(f"default (central, {DEFAULT_STEP:.0e} rad): max error {marks[1]:.2e}")
+    print("\n".join(lines))
+    args.table.write_text("\n".join(lines) + "\n")
     plot(steps, errors, marks, command, args.output)
-    print(f"plot written to {args.output}")
+    print(f"table written to {args.table}, plot to {args.output}")
     return 0
 
 
