@@ -44,6 +44,11 @@ def test_train_robot_writes_model_sidecar_plot_and_resumes(tmp_path, capsys):
     report = json.loads(capsys.readouterr().out)
     assert out.is_file() and out.with_suffix(".json").is_file() and (tmp_path / "sixi2_training.png").is_file()
     runtime = JacobianNetRuntime(out, robot="sixi2", n_joints=6)
+    import onnx
+
+    from jacobian_rrmc.learn.model_format import METADATA_KEY
+
+    assert [entry.key for entry in onnx.load(str(out)).metadata_props].count(METADATA_KEY) == 1  # replaced, not added
     assert runtime.metadata["command"].startswith("jacobian-rrmc train --kind robot:sixi2 --generate 1500")
     # The reported error, recomputed independently: the test configurations redrawn from the recorded seed
     # and compared with the analytic J0.

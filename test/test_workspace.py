@@ -244,7 +244,7 @@ def tiny_m3_models(tmp_path_factory):
             "input_high": high.tolist(),
         }
         output = "confidence" if kind == "m3_confidence" else "jacobian"
-        export_onnx(DeployedJacobianNet(encoding, net, scaling, 6), directory / f"{kind}.onnx", metadata, (output,), 24)
+        export_onnx(DeployedJacobianNet(encoding, net, scaling, 6), directory / f"{kind}.onnx", metadata, (output,))
     return directory
 
 

@@ -120,6 +120,7 @@ def run(args) -> int:
 
 def _train_robot(args, config, out, checkpoint, provenance, progress):
     from jacobian_rrmc.cli.parsing import robot_argument
+    from jacobian_rrmc.learn.export import write_metadata
     from jacobian_rrmc.learn.robot_task import TEST_SEED_OFFSET, export_robot, measure_robot_model, train_robot
 
     if args.data:
@@ -130,5 +131,4 @@ def _train_robot(args, config, out, checkpoint, provenance, progress):
     result = train_robot(robot, args.generate, config, checkpoint, args.resume, progress)
     metadata = export_robot(robot, result, out, {**provenance, "training_samples": args.generate})
     metrics = measure_robot_model(out, robot, args.test_samples, args.seed + TEST_SEED_OFFSET)
-    metadata = export_robot(robot, result, out, {**provenance, "training_samples": args.generate, "metrics": metrics})
-    return metadata, result.history
+    return write_metadata(out, {**metadata, "metrics": metrics}), result.history

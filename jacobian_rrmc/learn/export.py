@@ -76,13 +76,14 @@ def scaling_folded_into(net: JacobianNet, scaling: Scaling) -> JacobianNet:
 
 
 def export_onnx(deployed: DeployedJacobianNet, path: Path, metadata: dict, outputs: tuple[str, ...],
-                raw_width: int, with_branch: bool = False) -> dict:  # fmt: skip
-    """Write the ONNX model with `outputs` ⊆ ("jacobian", "confidence") and the metadata; return metadata."""
+                with_branch: bool = False) -> dict:  # fmt: skip
+    """Write the ONNX model with `outputs` ⊆ ("jacobian", "confidence") and the metadata (whose
+    `input_width` is the raw input width); return the metadata written."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     deployed = deployed.float().eval()
     input_name = "q" if metadata["kind"] == "robot" else "features"
-    example = (torch.zeros(2, raw_width),) + ((torch.zeros(2, dtype=torch.int64),) if with_branch else ())
+    example = (torch.zeros(2, metadata["input_width"]),) + ((torch.zeros(2, dtype=torch.int64),) if with_branch else ())
     input_names = [input_name] + (["branch"] if with_branch else [])
 
     class _Selected(nn.Module):
@@ -103,7 +104,16 @@ def export_onnx(deployed: DeployedJacobianNet, path: Path, metadata: dict, outpu
             _Selected(), example, str(path), dynamo=False, input_names=input_names, output_names=list(outputs),
             dynamic_axes={name: {0: "batch"} for name in input_names + list(outputs)}, opset_version=17,
         )  # fmt: skip
+    return write_metadata(path, metadata)
+
+
+def write_metadata(path: Path, metadata: dict) -> dict:
+    """Store `metadata` in the ONNX file at `path` (replacing ours, if any) and in its `.json` sidecar."""
+    path = Path(path)
     model = onnx.load(str(path))
+    kept = [entry for entry in model.metadata_props if entry.key != METADATA_KEY]
+    del model.metadata_props[:]
+    model.metadata_props.extend(kept)
     entry = model.metadata_props.add()
     entry.key, entry.value = METADATA_KEY, json.dumps(metadata)
     onnx.save(model, str(path))

@@ -16,7 +16,7 @@ import torch
 
 from jacobian_rrmc import __version__
 from jacobian_rrmc.dataset import DH_FEATURE_NAMES, POSE_FEATURE_NAMES, Dataset, generate, load_npz
-from jacobian_rrmc.learn.export import DeployedJacobianNet, export_onnx
+from jacobian_rrmc.learn.export import DeployedJacobianNet, export_onnx, write_metadata
 from jacobian_rrmc.learn.features import AzimuthRotation, M3Encoding
 from jacobian_rrmc.learn.metrics import THRESHOLDS, classification_metrics, regression_metrics
 from jacobian_rrmc.learn.runtime import JacobianNetRuntime
@@ -67,10 +67,9 @@ def load_or_generate(kind: str, directory: str | None, count: int | None, seed: 
     return generate(base, count, seed, split=split)
 
 
-def make_encoding(kind: str, branch: bool | None = None) -> M3Encoding:
-    """The shipped encodings: rotation matrix, reach features, azimuth frame; the branch for m3_jacob0."""
-    return M3Encoding(rotation="matrix", reach=True, branch=(kind == "m3_jacob0") if branch is None else branch,
-                      azimuth=True)  # fmt: skip
+def make_encoding(branch: bool) -> M3Encoding:
+    """The shipped encodings: rotation matrix, reach features, azimuth frame; the IK branch if `branch`."""
+    return M3Encoding(rotation="matrix", reach=True, branch=branch, azimuth=True)
 
 
 def train_m3(kind: str, dataset: Dataset, config: TrainingConfig, out: Path, checkpoint: Path | None, resume: bool,
@@ -80,7 +79,7 @@ def train_m3(kind: str, dataset: Dataset, config: TrainingConfig, out: Path, che
 
     branch=False makes a pose-only m3_jacob0 net (no `branch` input), e.g. for workspace maps.
     """
-    encoding = make_encoding(kind, branch=(kind == "m3_jacob0") and branch)
+    encoding = make_encoding(branch=(kind == "m3_jacob0") and branch)
     data = training_set(kind, dataset, encoding)
     estimation, confidence = (data, None) if kind == "m3_jacob0" else (None, data)
     trainer = Trainer(encoding, estimation, confidence, config)
@@ -88,11 +87,10 @@ def train_m3(kind: str, dataset: Dataset, config: TrainingConfig, out: Path, che
         trainer.resume(Path(checkpoint))
     result = trainer.run(checkpoint=checkpoint, progress=progress)
     extra = {**provenance, "training_samples": len(dataset), "dataset": dataset.metadata}
-    export_m3(kind, encoding, result, data, dataset.labels, out, extra)
+    metadata = export_m3(kind, encoding, result, data, dataset.labels, out, extra)
     if test is None:
         test = generate(DATASET_KIND[kind], test_samples or TEST_SIZE, config.seed, split="test")
-    extra["metrics"] = measure_m3(kind, out, test)
-    return export_m3(kind, encoding, result, data, dataset.labels, out, extra), result.history
+    return write_metadata(out, {**metadata, "metrics": measure_m3(kind, out, test)}), result.history
 
 
 def export_m3(kind: str, encoding: M3Encoding, result: TrainingResult, data: TrainingSet, world_labels,
@@ -115,7 +113,7 @@ def export_m3(kind: str, encoding: M3Encoding, result: TrainingResult, data: Tra
         "torch_version": torch.__version__, "python": platform.python_version(), **extra,
     }  # fmt: skip
     outputs = ("jacobian",) if kind == "m3_jacob0" else ("confidence",)
-    return export_onnx(deployed, path, metadata, outputs, len(RAW_COLUMNS), with_branch=encoding.branch)
+    return export_onnx(deployed, path, metadata, outputs, with_branch=encoding.branch)
 
 
 def measure_m3(kind: str, path: Path, test: Dataset) -> dict:

@@ -9,7 +9,7 @@ dropout 0.5 costs regression accuracy and the training sets are large enough not
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import torch
 from torch import nn
@@ -24,13 +24,6 @@ class NetSizes:
     estimation: tuple[int, ...] = (128, 128)
     batch_norm: bool = True
     dropout: float = 0.0
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict) -> NetSizes:
-        return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in data.items()})
 
 
 def dense_stack(in_features: int, widths: tuple[int, ...], batch_norm: bool, dropout: float) -> nn.Sequential:

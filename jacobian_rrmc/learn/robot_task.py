@@ -53,7 +53,7 @@ def export_robot(robot: RobotModel, result: TrainingResult, path: Path, extra_me
         "parameters": result.net.parameter_count(), "package_version": __version__,
         "torch_version": torch.__version__, "python": platform.python_version(), **extra_metadata,
     }  # fmt: skip
-    return export_onnx(deployed, path, metadata, ("jacobian", "confidence"), robot.n_joints)
+    return export_onnx(deployed, path, metadata, ("jacobian", "confidence"))
 
 
 def measure_robot_model(path: Path, robot: RobotModel, count: int, seed: int) -> dict:

@@ -51,10 +51,3 @@ class Scaling:
 
     def unscale_targets(self, scaled: np.ndarray) -> np.ndarray:
         return scaled * self.target_output_gain + self.target_centre
-
-    def to_dict(self) -> dict:
-        return {k: getattr(self, k).tolist() for k in ("feature_mean", "feature_std", "target_min", "target_max")}
-
-    @classmethod
-    def from_dict(cls, data: dict) -> Scaling:
-        return cls(**{k: np.asarray(v, dtype=float) for k, v in data.items()})

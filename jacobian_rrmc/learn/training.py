@@ -77,9 +77,7 @@ class TrainingConfig:
     sizes: NetSizes = field(default_factory=NetSizes)
 
     def to_dict(self) -> dict:
-        data = asdict(self)
-        data["sizes"] = self.sizes.to_dict()
-        return data
+        return asdict(self)  # nested NetSizes included
 
 
 def make_optimiser(name: str, parameters, learning_rate: float) -> torch.optim.Optimizer:
@@ -293,7 +291,7 @@ class Trainer:
         torch.save(
             {"net": self.net.state_dict(), "optimiser": self.optimiser.state_dict(),
              "scheduler": self.scheduler.state_dict(), "history": self.history, "epoch": self.epoch,
-             "best_state": self.best_state, "best_loss": self.best_loss, "scaling": self.scaling.to_dict(),
+             "best_state": self.best_state, "best_loss": self.best_loss,
              "config": self.config.to_dict(), "generator": self.generator.get_state()},
             partial,
         )  # fmt: skip
