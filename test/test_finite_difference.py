@@ -112,7 +112,7 @@ def test_batch_equals_single(rng):
         ({"scheme": "backward"}, "scheme must be one of"),
         ({"step": 0.0}, "step must be positive"),
         ({"step": float("nan")}, "step must be positive"),
-        ({"frame": "tool"}, "frame must be 'world' or 'ee'"),
+        ({"frame": "tool"}, r"frame must be one of \('world', 'ee'\)"),
     ],
 )
 def test_bad_arguments_are_rejected(kwargs, message):

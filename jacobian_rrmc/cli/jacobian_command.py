@@ -9,6 +9,7 @@ import numpy as np
 from jacobian_rrmc.cli.main import UsageError
 from jacobian_rrmc.cli.parsing import joint_vector, robot_argument
 from jacobian_rrmc.kinematics import finite_difference_jacobian, pose_and_jacobian, world_to_end_effector
+from jacobian_rrmc.kinematics.forward import FRAMES
 
 METHODS = ("analytic", "fd", "learned")
 
@@ -22,7 +23,7 @@ def register(subparsers) -> None:
         "--method", choices=METHODS, default="analytic", help="analytic, finite difference, or learned (JacobianNet)"
     )
     parser.add_argument("--model", help="learned: ONNX model path (default: the packaged per-robot model)")
-    parser.add_argument("--frame", choices=("world", "ee"), default="world", help="J0 (world) or Je (end effector)")
+    parser.add_argument("--frame", choices=FRAMES, default="world", help="J0 (world) or Je (end effector)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.set_defaults(handler=run)
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from jacobian_rrmc.kinematics.dh_parameters import DHParameters
-from jacobian_rrmc.kinematics.forward import _as_batch, dh_parameters, forward_kinematics, world_to_end_effector
+from jacobian_rrmc.kinematics.forward import FRAMES, _as_batch, dh_parameters, forward_kinematics, world_to_end_effector
 from jacobian_rrmc.spatial import vex
 
 DEFAULT_STEP = 1e-5
@@ -35,8 +35,8 @@ def finite_difference_jacobian(model, q, step: float = DEFAULT_STEP, scheme: str
         raise ValueError(f"scheme must be one of {SCHEMES}, got {scheme!r}")
     if not step > 0:
         raise ValueError(f"step must be positive, got {step}")
-    if frame not in ("world", "ee"):
-        raise ValueError(f"frame must be 'world' or 'ee', got {frame!r}")
+    if frame not in FRAMES:
+        raise ValueError(f"frame must be one of {FRAMES}, got {frame!r}")
     params = dh_parameters(model)
     batch, single = _as_batch(q, params.n_joints)
     n_batch, n_joints = batch.shape

@@ -20,10 +20,11 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from jacobian_rrmc.ik import BRANCHES
+
 M3_D3, M3_D4, M3_A2, M3_A3 = 2, 3, 7, 8
 M3_POSITION = slice(18, 21)
 M3_EULER = slice(21, 24)
-BRANCHES = 8
 
 
 class JointAngleEncoding(nn.Module):

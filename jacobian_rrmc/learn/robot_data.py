@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from jacobian_rrmc.kinematics import jacobian_world
+from jacobian_rrmc.kinematics import jacobian_world, world_to_end_effector
 from jacobian_rrmc.learn.training import TrainingSet
 from jacobian_rrmc.robots import RobotModel
 
@@ -25,11 +25,8 @@ def jacobian_in_joint1_frame(robot: RobotModel, q: np.ndarray) -> np.ndarray:
     check_per_robot_supported(robot)
     q_zero = np.array(q, dtype=float)
     q_zero[:, 0] = -robot.theta_offset[0]
-    jacobian = jacobian_world(robot, q_zero)
-    base_rotation_t = robot.base[:3, :3].T
-    jacobian[:, :3] = base_rotation_t @ jacobian[:, :3]
-    jacobian[:, 3:] = base_rotation_t @ jacobian[:, 3:]
-    return jacobian
+    # Expressed in the base frame: the same blockdiag(Rᵀ, Rᵀ) re-expression as world → tool, with R = R_base.
+    return world_to_end_effector(np.broadcast_to(robot.base, (len(q_zero), 4, 4)), jacobian_world(robot, q_zero))
 
 
 def robot_training_set(robot: RobotModel, count: int, rng: np.random.Generator) -> TrainingSet:
