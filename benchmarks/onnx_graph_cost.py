@@ -20,8 +20,8 @@ import numpy as np
 import onnx
 import onnxruntime as ort
 
-from jacobian_rrmc.learn.benchmark import median_call_seconds
 from jacobian_rrmc.learn.runtime import JacobianNetRuntime
+from jacobian_rrmc.learn.timing import median_call_seconds
 from jacobian_rrmc.machine import machine_summary
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -8,7 +8,6 @@ tables) so the whole benchmark runs in minutes on two cores.
 from __future__ import annotations
 
 import importlib.util
-import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,6 +20,8 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC, LinearSVC
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
+
+from jacobian_rrmc.learn.timing import batch_timing
 
 CLASSIFIER_SUBSAMPLE = {"SVM (RBF)": 5000, "SVM (sigmoid)": 5000, "Gaussian process": 1500}
 REGRESSOR_SUBSAMPLE = {"Gaussian process": 1500}
@@ -82,12 +83,8 @@ def run_baselines(task: str, train_x, train_y, test_x, seed: int, progress=None)
         count = min(subsample.get(name, DEFAULT_SUBSAMPLE), len(train_x))
         rows = np.sort(rng.choice(len(train_x), count, replace=False))
         pipeline = make_pipeline(StandardScaler(), model).fit(train_x[rows], train_y[rows])
-        elapsed = np.inf
-        for _ in range(3):  # best of three: the machine is shared
-            start = time.perf_counter()
-            predicted = pipeline.predict(test_x)
-            elapsed = min(elapsed, time.perf_counter() - start)
-        results.append(BaselineResult(name, np.asarray(predicted), elapsed / len(test_x), count))
+        seconds_per_sample, predicted = batch_timing(lambda p=pipeline: p.predict(test_x), len(test_x))
+        results.append(BaselineResult(name, np.asarray(predicted), seconds_per_sample, count))
         if progress is not None:
             progress(name)
     return results

@@ -8,7 +8,6 @@ calls, onnxruntime on one thread.
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import numpy as np
@@ -24,33 +23,12 @@ from jacobian_rrmc.learn.m3_task import raw_rows
 from jacobian_rrmc.learn.metrics import THRESHOLDS, classification_metrics, regression_metrics
 from jacobian_rrmc.learn.robot_task import measure_robot_model
 from jacobian_rrmc.learn.runtime import JacobianNetRuntime
+from jacobian_rrmc.learn.timing import batch_timing, median_call_seconds
 from jacobian_rrmc.learn.training import relative_frobenius_error
 from jacobian_rrmc.robots import m3_parameters
 
 CONFIDENCE_TEST, ESTIMATION_TEST = 3000, 2000  # the paper's test-set sizes
 LARGE_CONFIDENCE_TEST = 30000
-
-
-def median_call_seconds(call, repeats: int = 2000, warmup: int = 200) -> float:
-    """Median wall time of `call()` in seconds."""
-    for _ in range(warmup):
-        call()
-    times = np.empty(repeats)
-    for i in range(repeats):
-        start = time.perf_counter()
-        call()
-        times[i] = time.perf_counter() - start
-    return float(np.median(times))
-
-
-def batch_seconds_per_sample(call, count: int, repeats: int = 3) -> float:
-    """Best of `repeats` timings of one batched `call()`, divided by the batch size (seconds per sample)."""
-    best = np.inf
-    for _ in range(repeats):
-        start = time.perf_counter()
-        call()
-        best = min(best, time.perf_counter() - start)
-    return best / count
 
 
 def _arms(raw: np.ndarray):
@@ -65,8 +43,8 @@ def confidence_benchmark(model: Path, train_samples: int, seed: int, progress=No
     test = generate("conf", CONFIDENCE_TEST, seed, split="test")
     raw, truth = raw_rows(test), test.labels[:, 0] > 0.5
     rows = []
-    confidence = runtime.predict(raw)["confidence"]
-    net_time = batch_seconds_per_sample(lambda: runtime.predict(raw), len(raw))
+    net_time, predicted = batch_timing(lambda: runtime.predict(raw), len(raw))
+    confidence = predicted["confidence"]
     latency = median_call_seconds(lambda: runtime.predict_one(raw[0]))
     for threshold in THRESHOLDS:
         rows.append(
@@ -89,8 +67,7 @@ def confidence_benchmark(model: Path, train_samples: int, seed: int, progress=No
         )
     poses = poses_from_features(raw[:, 18:24])
     arms = _arms(raw)
-    exact_time = batch_seconds_per_sample(lambda: reachability_labels(arms, poses), len(raw))
-    exact = reachability_labels(arms, poses)[0]
+    exact_time, (exact, _, _) = batch_timing(lambda: reachability_labels(arms, poses), len(raw))
     one_arm, one_pose = _arms(raw[:1]), poses[:1]
     rows.append(
         {
@@ -119,14 +96,15 @@ def _estimation_net_row(model: Path, test, low: np.ndarray, high: np.ndarray) ->
     runtime = JacobianNetRuntime(model, kind="m3_jacob0", n_joints=6)
     raw = raw_rows(test)
     branch = test.branch if "branch" in runtime.input_names else None
-    predicted = runtime.predict(raw, branch)["jacobian"].astype(float).reshape(len(raw), -1)
+    seconds_per_sample, out = batch_timing(lambda: runtime.predict(raw, branch), len(raw))
+    predicted = out["jacobian"].astype(float).reshape(len(raw), -1)
     one = {runtime.input_names[0]: raw[:1].astype(np.float32)}
     if branch is not None:
         one["branch"] = branch[:1].astype(np.int64)
     return {
         "method": "JacobianNet (ours, " + ("IK branch given)" if branch is not None else "pose only)"),
         **regression_metrics(test.labels, predicted, low, high),
-        "seconds_per_sample": batch_seconds_per_sample(lambda: runtime.predict(raw, branch), len(raw)),
+        "seconds_per_sample": seconds_per_sample,
         "batch1_seconds": median_call_seconds(lambda: runtime.session.run(None, one)),
         "median_relative_frobenius_error": float(np.median(relative_frobenius_error(predicted, test.labels))),
         "train_samples": runtime.metadata.get("training_samples"),
@@ -151,13 +129,13 @@ def estimation_benchmark(models: list[Path], train_samples: int, seed: int, prog
             }
         )
     arms, poses = _arms(raw), poses_from_features(raw[:, 18:24])
-    exact_time = batch_seconds_per_sample(lambda: jacobian_world(arms, reachability_labels(arms, poses)[1]), len(raw))
+    exact_time = batch_timing(lambda: jacobian_world(arms, reachability_labels(arms, poses)[1]), len(raw))[0]
     rows.append({"method": "closed-form IK → analytic J0 (exact, ours)", "seconds_per_sample": exact_time})
     one_arm = _arms(raw[:1])
     rows.append(
         {
             "method": "analytic J0 given q (ours)",
-            "seconds_per_sample": batch_seconds_per_sample(lambda: jacobian_world(arms, test.q), len(raw)),
+            "seconds_per_sample": batch_timing(lambda: jacobian_world(arms, test.q), len(raw))[0],
             "batch1_seconds": median_call_seconds(lambda: jacobian_world(one_arm, test.q[0])),
         }
     )
@@ -182,7 +160,6 @@ def robot_benchmark(model: Path, robot, count: int, seed: int) -> dict:
         "learned_source_batch1_seconds": median_call_seconds(lambda: source.evaluate(q0)),
         "analytic_source_batch1_seconds": median_call_seconds(lambda: analytic.evaluate(q0)),
         "finite_difference_batch1_seconds": median_call_seconds(lambda: finite_difference_jacobian(robot, q0)),
-        "net_batched_samples_per_second": 1.0 / batch_seconds_per_sample(lambda: runtime.predict(q), count),
-        "analytic_batched_samples_per_second": 1.0
-        / batch_seconds_per_sample(lambda: pose_and_jacobian(robot, q), count),
+        "net_batched_samples_per_second": 1.0 / batch_timing(lambda: runtime.predict(q), count)[0],
+        "analytic_batched_samples_per_second": 1.0 / batch_timing(lambda: pose_and_jacobian(robot, q), count)[0],
     }
