@@ -13,13 +13,12 @@ from dataclasses import replace
 
 import numpy as np
 import torch
-from sklearn.metrics import matthews_corrcoef
 from torch import nn
 
 from jacobian_rrmc.dataset import Dataset, generate
-from jacobian_rrmc.learn.features import AzimuthRotation, M3Encoding
-from jacobian_rrmc.learn.m3_task import training_set
-from jacobian_rrmc.learn.metrics import regression_metrics
+from jacobian_rrmc.learn.features import M3Encoding
+from jacobian_rrmc.learn.m3_task import azimuth_frame_targets, training_set
+from jacobian_rrmc.learn.metrics import classification_metrics, regression_metrics
 from jacobian_rrmc.learn.model import NetSizes
 from jacobian_rrmc.learn.training import Trainer, TrainingConfig, TrainingSet, encode, standardised
 
@@ -86,14 +85,11 @@ def _predict(trainer: Trainer, encoding: nn.Module, key: str, estimation: bool, 
     data = _data(key, estimation, test, encoding)
     features = torch.as_tensor(standardised(encode(encoding, data), trainer.scaling))
     with torch.no_grad():
-        logit, scaled = trainer.net.eval()(features)
-    if not estimation:
-        return torch.sigmoid(logit).numpy()
-    jacobian = trainer.scaling.unscale_targets(scaled.double().numpy())
+        if not estimation:
+            return torch.sigmoid(trainer.net.eval()(features)[0]).numpy()
+        jacobian = trainer.predict_si(features)
     if getattr(encoding, "azimuth", False):
-        with torch.no_grad():
-            turned = AzimuthRotation()(torch.as_tensor(data.raw), torch.as_tensor(jacobian).reshape(-1, 6, 6))
-        jacobian = turned.reshape(len(jacobian), -1).numpy()
+        return azimuth_frame_targets(data.raw, jacobian, to_world=True)
     return jacobian
 
 
@@ -113,9 +109,8 @@ def feature_ablation(samples: int, test_samples: int, seed: int, config: Trainin
             if estimation:
                 metrics = regression_metrics(test.labels, predicted, low, high)
             else:
-                truth = test.labels[:, 0] > 0.5
-                metrics = {"accuracy": float(np.mean((predicted >= 0.5) == truth)),
-                           "mcc": float(matthews_corrcoef(truth, predicted >= 0.5))}  # fmt: skip
+                scores = classification_metrics(test.labels[:, 0] > 0.5, predicted >= 0.5)
+                metrics = {"accuracy": scores["jsc"], "mcc": scores["mcc"]}  # JSC is the accuracy (metrics.py)
             rows.append({"variant": label, "features": trainer.net.in_features, **metrics})
             if progress is not None:
                 progress(f"{task}: {label}")

@@ -39,11 +39,11 @@ def raw_rows(dataset: Dataset) -> np.ndarray:
     return dataset.features[:, index]
 
 
-def azimuth_frame_targets(raw: np.ndarray, jacobian_world_rows: np.ndarray) -> np.ndarray:
-    """J0 rows (n, 36) → the same Jacobians in each pose's azimuth frame (exact rotation)."""
+def azimuth_frame_targets(raw: np.ndarray, jacobian_rows: np.ndarray, to_world: bool = False) -> np.ndarray:
+    """J0 rows (n, 36) → the same Jacobians in each pose's azimuth frame (exact rotation); `to_world` maps back."""
     with torch.no_grad():
-        turned = AzimuthRotation(inverse=True)(
-            torch.as_tensor(raw), torch.as_tensor(jacobian_world_rows).reshape(-1, 6, 6)
+        turned = AzimuthRotation(inverse=not to_world)(
+            torch.as_tensor(raw), torch.as_tensor(jacobian_rows).reshape(-1, 6, 6)
         )
     return turned.reshape(len(raw), -1).numpy()
 
