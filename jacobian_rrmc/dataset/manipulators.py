@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from jacobian_rrmc.kinematics import DHParameters
+from jacobian_rrmc.kinematics.forward import dh_parameters
 from jacobian_rrmc.robots import m3_parameters, random_m3_parameters
 
 N_JOINTS = 6
@@ -57,19 +58,8 @@ def random_dyna_features(rng: np.random.Generator, count: int) -> np.ndarray:
     return np.concatenate(columns, axis=1)
 
 
-def select_arms(params: DHParameters, index: np.ndarray) -> DHParameters:
-    """The arms of samples `index` (arrays with one arm per sample are indexed, shared ones kept)."""
-    return DHParameters(
-        *(
-            value[index] if value.shape[0] > 1 else value
-            for value in (
-                params.d,
-                params.a,
-                params.alpha,
-                params.theta_offset,
-                params.prismatic,
-                params.base,
-                params.tool,
-            )
-        )
-    )
+def select_arms(model, index: np.ndarray):
+    """The arms of samples `index`: `model` itself when it is one arm (a RobotModel keeps its joint limits),
+    else its per-sample DHParameters indexed (`DHParameters.select`)."""
+    params = dh_parameters(model)
+    return model if params.n_arms == 1 else params.select(index)

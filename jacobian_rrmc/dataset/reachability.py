@@ -16,7 +16,6 @@ import numpy as np
 
 from jacobian_rrmc.dataset.manipulators import select_arms
 from jacobian_rrmc.ik import arm_reach, solve_ik
-from jacobian_rrmc.kinematics.forward import dh_parameters
 
 MANIPULABILITY_CUTOFF = 0.03
 NEGATIVE_ACCEPT_THRESHOLD = 0.25  # M3: an unreachable draw is kept when U[0, 1] exceeds this
@@ -41,7 +40,7 @@ def reachability_labels(model, poses, q_min=None, q_max=None):
     candidates = np.flatnonzero(reach & (bound > MANIPULABILITY_CUTOFF))
     if candidates.size == 0:
         return reachable, q_best, branch
-    target_model = model if dh_parameters(model).n_arms == 1 else select_arms(dh_parameters(model), candidates)
+    target_model = select_arms(model, candidates)
     solutions = solve_ik(target_model, poses[candidates], q_min, q_max)
     best, top = solutions.most_manipulable()
     rows = np.arange(candidates.size)
@@ -70,10 +69,9 @@ def draw_balanced(rng: np.random.Generator, model, count: int, sample_poses: Pos
     reachable = np.zeros(count, dtype=bool)
     q = np.zeros((count, 6))
     branch = np.full(count, -1)
-    per_sample = dh_parameters(model).n_arms > 1
     pending = np.arange(count)
     while pending.size:
-        arms = select_arms(dh_parameters(model), pending) if per_sample else model
+        arms = select_arms(model, pending)
         round_poses, round_features = sample_poses(rng, pending.size)
         hit, round_q, round_branch = reachability_labels(arms, round_poses)
         done = hit | (rng.uniform(size=pending.size) > NEGATIVE_ACCEPT_THRESHOLD)
@@ -102,7 +100,7 @@ def draw_reachable(rng: np.random.Generator, count: int, sample_arms: ArmSampler
         poses, pose_f = sample_poses(rng, n_candidates)
         hit, q, branch = reachability_labels(arms, poses)
         take = np.flatnonzero(hit)[:need]
-        chosen = select_arms(dh_parameters(arms), take) if dh_parameters(arms).n_arms > 1 else arms
+        chosen = select_arms(arms, take)
         kept.append((arm_features[take], pose_f[take], q[take], branch[take], label(chosen, q[take])))
         need -= take.size
     return tuple(np.concatenate(column) for column in zip(*kept, strict=True))

@@ -265,14 +265,11 @@ def branch_of(model, q) -> np.ndarray:
 
 def _arm_rotation(params: DHParameters, arm_q: np.ndarray) -> np.ndarray:
     """R03 for (K, 3) joint values (K = 4 per target) from the kinematics core."""
-    per_target = arm_q.shape[0] // max(params.n_arms, 1)
-    repeat = per_target if params.n_arms > 1 else 1
     arm = DHParameters.from_arrays(
-        *(
-            np.repeat(column[:, :3], repeat, axis=0)
-            for column in (params.d, params.a, params.alpha, params.theta_offset)
-        )
+        *(column[:, :3] for column in (params.d, params.a, params.alpha, params.theta_offset))
     )
+    if arm.n_arms > 1:  # one arm per target, K / P configurations each
+        arm = arm.select(np.repeat(np.arange(arm.n_arms), arm_q.shape[0] // arm.n_arms))
     return forward_kinematics(arm, arm_q)[:, :3, :3]
 
 

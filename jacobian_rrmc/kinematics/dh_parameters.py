@@ -63,6 +63,13 @@ class DHParameters:
             tool=frame(tool),
         )
 
+    def select(self, index: np.ndarray) -> DHParameters:
+        """The arms of samples `index` (integer array): per-sample fields (leading axis P > 1) are indexed,
+        shared ones (leading axis 1, e.g. the identity base of `m3_parameters`) stay shared, so the kernel
+        never indexes past their end."""
+        fields = (getattr(self, name) for name in self.__dataclass_fields__)
+        return DHParameters(*(np.ascontiguousarray(value[index]) if value.shape[0] > 1 else value for value in fields))
+
     @property
     def n_joints(self) -> int:
         """Number of joints N."""

@@ -63,15 +63,6 @@ def finite_difference_jacobian(model, q, step: float = DEFAULT_STEP, scheme: str
     return (pose[0], jacobian[0]) if single else (pose, jacobian)
 
 
-def _repeat_arms(params, per_config: int):
-    """Parameters matching a batch where each configuration is repeated `per_config` times.
-
-    Only per-sample fields (leading axis > 1) are repeated; a shared one (leading axis 1, e.g.
-    the identity base of `m3_parameters`) stays shared, else the kernel would index past its end.
-    """
-    if params.n_arms == 1:
-        return params
-    fields = (getattr(params, f) for f in DHParameters.__dataclass_fields__)
-    return DHParameters(
-        *(np.ascontiguousarray(np.repeat(x, per_config, axis=0)) if x.shape[0] > 1 else x for x in fields)
-    )
+def _repeat_arms(params: DHParameters, per_config: int) -> DHParameters:
+    """Parameters matching a batch where each configuration is repeated `per_config` times."""
+    return params if params.n_arms == 1 else params.select(np.repeat(np.arange(params.n_arms), per_config))
