@@ -21,7 +21,7 @@ from jacobian_rrmc.learn.baselines import run_baselines
 from jacobian_rrmc.learn.features import M3_A2, M3_A3, M3_D3, M3_D4
 from jacobian_rrmc.learn.m3_task import raw_rows
 from jacobian_rrmc.learn.metrics import THRESHOLDS, classification_metrics, regression_metrics
-from jacobian_rrmc.learn.robot_task import measure_robot_model
+from jacobian_rrmc.learn.robot_task import robot_accuracy
 from jacobian_rrmc.learn.runtime import JacobianNetRuntime
 from jacobian_rrmc.learn.timing import batch_timing, median_call_seconds
 from jacobian_rrmc.learn.training import relative_frobenius_error
@@ -145,8 +145,8 @@ def estimation_benchmark(models: list[Path], train_samples: int, seed: int, prog
 def robot_benchmark(model: Path, robot, count: int, seed: int) -> dict:
     """Per-robot net: accuracy on fresh in-limit configurations, latency and throughput vs exact sources."""
     runtime = JacobianNetRuntime(model, robot=robot.name, n_joints=robot.n_joints, kind="robot")
-    accuracy = measure_robot_model(model, robot, count, seed)
     q = robot.random_configurations(count, np.random.default_rng(seed))
+    accuracy = {"test_samples": count, "test_seed": seed, **robot_accuracy(runtime, robot, q)}
     source = make_jacobian_source("learned", robot, model_path=str(model))
     analytic = make_jacobian_source("analytic", robot)
     q0 = q[0]

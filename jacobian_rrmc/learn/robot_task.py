@@ -57,17 +57,21 @@ def export_robot(robot: RobotModel, result: TrainingResult, path: Path, extra_me
 
 
 def measure_robot_model(path: Path, robot: RobotModel, count: int, seed: int) -> dict:
-    """Accuracy of the exported model on fresh in-limit configurations, through onnxruntime."""
+    """Accuracy of the exported model on `count` fresh in-limit configurations (seeded), through onnxruntime."""
     runtime = JacobianNetRuntime(path, robot=robot.name, n_joints=robot.n_joints, kind="robot")
-    rng = np.random.default_rng(seed)
-    q = robot.random_configurations(count, rng)
+    q = robot.random_configurations(count, np.random.default_rng(seed))
+    return {"test_samples": count, "test_seed": seed, **robot_accuracy(runtime, robot, q)}
+
+
+def robot_accuracy(runtime: JacobianNetRuntime, robot: RobotModel, q: np.ndarray) -> dict:
+    """Relative Frobenius error of the net's J0 against the analytic one, and its confidence, at q (count, N)."""
+    count = len(q)
     truth = jacobian_world(robot, q).reshape(count, -1)
     out = runtime.predict(q)
     error = relative_frobenius_error(out["jacobian"].astype(float).reshape(count, -1), truth)
     confident = out["confidence"] >= 0.5
     tolerance = runtime.metadata["error_tolerance"]
     return {
-        "test_samples": count, "test_seed": seed,
         "median_relative_frobenius_error": float(np.median(error)),
         "p95_relative_frobenius_error": float(np.percentile(error, 95)),
         "max_relative_frobenius_error": float(error.max()),
