@@ -22,7 +22,7 @@ def puma_data():
 def _trainer(data, epochs=6, **overrides):
     settings = {"pretrain": 3, "batch_size": 256, "learning_rate": 3e-3, "sizes": TINY, **overrides}
     config = TrainingConfig(epochs=epochs, **settings)
-    return Trainer(JointAngleEncoding(6), data, None, config, error_confidence=True)
+    return Trainer(JointAngleEncoding(6), data, config, error_confidence=True)
 
 
 def test_short_training_lowers_the_estimation_loss(puma_data):

@@ -75,7 +75,7 @@ def _data(key: str, estimation: bool, dataset: Dataset, encoding: nn.Module) -> 
 def _train(key: str, estimation: bool, train: Dataset, config: TrainingConfig) -> tuple[Trainer, nn.Module]:
     encoding = _encoding(key, train.features.shape[1])
     data = _data(key, estimation, train, encoding)
-    trainer = Trainer(encoding, data if estimation else None, None if estimation else data, config)
+    trainer = Trainer(encoding, data, config)
     trainer.run(progress=False)
     return trainer, encoding
 

@@ -81,8 +81,7 @@ def train_m3(kind: str, dataset: Dataset, config: TrainingConfig, out: Path, che
     """
     encoding = make_encoding(branch=(kind == "m3_jacob0") and branch)
     data = training_set(kind, dataset, encoding)
-    estimation, confidence = (data, None) if kind == "m3_jacob0" else (None, data)
-    trainer = Trainer(encoding, estimation, confidence, config)
+    trainer = Trainer(encoding, data, config)
     if resume and checkpoint is not None and Path(checkpoint).is_file():
         trainer.resume(Path(checkpoint))
     result = trainer.run(checkpoint=checkpoint, progress=progress)

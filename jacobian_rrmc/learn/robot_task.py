@@ -32,7 +32,7 @@ def train_robot(robot: RobotModel, samples: int, config: TrainingConfig, checkpo
     """Generate `samples` configurations (seeded by config.seed) and run the cycle schedule."""
     check_per_robot_supported(robot)
     data = robot_training_set(robot, samples, np.random.default_rng(config.seed))
-    trainer = Trainer(JointAngleEncoding(robot.n_joints), data, None, config, error_confidence=True)
+    trainer = Trainer(JointAngleEncoding(robot.n_joints), data, config, error_confidence=True)
     if resume and checkpoint is not None and Path(checkpoint).is_file():
         trainer.resume(Path(checkpoint))
     return trainer.run(checkpoint=checkpoint, progress=progress)

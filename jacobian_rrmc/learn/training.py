@@ -8,7 +8,7 @@ before every confidence phase, so the confidence head learns where the estimatio
 
 Early stopping watches the validation loss of the estimation head (or the confidence head when there
 is no estimation data): the best weights are kept and training stops after ``patience`` epochs without
-improvement. A checkpoint (weights, optimiser, scheduler, history, scaling, RNG state) is written after
+improvement. A checkpoint (weights, optimiser, scheduler, history, RNG state) is written after
 every epoch; `train` resumes from it when asked.
 """
 
@@ -148,30 +148,23 @@ class TrainingResult:
 class Trainer:
     """Owns the net, optimiser, scheduler and splits for one training run (see module docstring)."""
 
-    def __init__(self, encoding: nn.Module, estimation: TrainingSet | None, confidence: TrainingSet | None,
-                 config: TrainingConfig, error_confidence: bool = False):  # fmt: skip
-        if estimation is None and confidence is None:
-            raise ValueError("nothing to train: give estimation and/or confidence data")
+    def __init__(self, encoding: nn.Module, data: TrainingSet, config: TrainingConfig, error_confidence: bool = False):
+        """`data` with Jacobian targets trains the estimation head (plus, with `error_confidence`, the
+        confidence head on "error below tolerance" labels); `data` with labels only, the confidence head."""
+        if data.targets is None and (data.labels is None or error_confidence):
+            raise ValueError("nothing to train: give Jacobian targets, or reachability labels without error_confidence")
         self.config, self.encoding, self.error_confidence = config, encoding, error_confidence
         torch.manual_seed(config.seed)
-        rng = np.random.default_rng(config.seed)
-        sets = {
-            head: data for head, data in (("estimation", estimation), ("confidence", confidence)) if data is not None
-        }
-        rows = {head: _split_index(len(data), config.validation_split, rng) for head, data in sets.items()}
-        reference = "estimation" if estimation is not None else "confidence"
-        encoded = {head: encode(encoding, data) for head, data in sets.items()}  # each set encoded once
-        fit_rows = rows[reference][0]
-        fit_targets = None if sets[reference].targets is None else sets[reference].targets[fit_rows]
-        self.scaling = Scaling.fit(encoded[reference][fit_rows], fit_targets)
-        self.splits = {
-            head: tuple(_Split(data.subset(index), encoded[head][index], self.scaling) for index in rows[head])
-            for head, data in sets.items()
-        }
+        head = "estimation" if data.targets is not None else "confidence"
+        rows = _split_index(len(data), config.validation_split, np.random.default_rng(config.seed))
+        encoded = encode(encoding, data)  # once; the splits index it
+        fit = rows[0]
+        self.scaling = Scaling.fit(encoded[fit], None if data.targets is None else data.targets[fit])
+        self.splits = {head: tuple(_Split(data.subset(index), encoded[index], self.scaling) for index in rows)}
         del encoded
-        if error_confidence and "estimation" in self.splits:
+        if error_confidence:
             self.splits["confidence"] = self.splits["estimation"]
-        out = 0 if estimation is None else estimation.targets.shape[1]
+        out = 0 if data.targets is None else data.targets.shape[1]
         self.net = JacobianNet(self.scaling.feature_mean.size, max(out, 1), config.sizes)
         self.optimiser = make_optimiser(config.optimiser, self.net.parameters(), config.learning_rate)
         self.scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(self.optimiser, T_max=max(config.epochs, 1))
@@ -216,14 +209,12 @@ class Trainer:
                 self.save(checkpoint)
             if stale >= self.config.patience:
                 break
-        if self.best_state is not None and "estimation" in self.splits:
-            # Keep the best estimation weights but the last confidence head (trained against them).
+        if self.best_state is not None:
+            # Keep the best weights; with error labels, the last confidence head (trained against them).
             confidence_head = copy.deepcopy(self.net.confidence_head.state_dict())
             self.net.load_state_dict(self.best_state)
             if self.error_confidence:
                 self.net.confidence_head.load_state_dict(confidence_head)
-        elif self.best_state is not None:
-            self.net.load_state_dict(self.best_state)
         self.net.eval()
         return TrainingResult(self.net, self.scaling, self.history, self.config)
 
