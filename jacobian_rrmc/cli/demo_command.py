@@ -11,7 +11,7 @@ import json
 import sys
 
 from jacobian_rrmc.cli.main import UsageError
-from jacobian_rrmc.cli.parsing import robot_argument
+from jacobian_rrmc.cli.parsing import command_line, robot_argument
 
 JACOBIAN_CHOICES = ("analytic", "finite_difference", "learned")
 
@@ -27,7 +27,7 @@ def register(subparsers) -> None:
     )
     parser.add_argument("--plot", metavar="FILE.png", help="write the tool path and joint velocities to a PNG")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
-    parser.set_defaults(handler=run)
+    parser.set_defaults(handler=run, parser=parser)
 
 
 def run(args) -> int:
@@ -58,10 +58,9 @@ def run(args) -> int:
         from jacobian_rrmc.ros.demo_plot import plot_demo
 
         data = demo.plot_data
-        title = (
-            f"{robot.name}, {args.jacobian} Jacobian, {demo.control_rate:g} Hz — made by: jacobian-rrmc demo "
-            f"--robot {args.robot} --jacobian {args.jacobian} --duration {args.duration:g} --plot {args.plot}"
-        )
+        # Every option that shapes the figure (tilt, rate, duration …) is in the regenerating command.
+        made_by = command_line(args, exclude=("json",))
+        title = f"{robot.name}, {args.jacobian} Jacobian, {demo.control_rate:g} Hz — made by: {made_by}"
         plot_demo(
             args.plot,
             title,

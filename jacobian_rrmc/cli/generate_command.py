@@ -11,7 +11,6 @@ its SHA-256, the seed, the sizes, the distributions and the exact command.
 from __future__ import annotations
 
 import os
-import shlex
 import sys
 import time
 from pathlib import Path
@@ -20,6 +19,7 @@ import numpy as np
 
 from jacobian_rrmc import __version__
 from jacobian_rrmc.cli.main import UsageError
+from jacobian_rrmc.cli.parsing import command_line
 from jacobian_rrmc.dataset import M3_KINDS, PAPER_SIZES, generate_many, parse_kind, save_npz
 from jacobian_rrmc.dataset.builders import SPLITS
 from jacobian_rrmc.dataset.files import CSV_NUMBER_FORMAT, sha256_of, write_csv, write_json
@@ -44,7 +44,7 @@ def register(subparsers) -> None:
     parser.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
     parser.add_argument("--no-csv", action="store_true", help="write only the npz copies and metadata.json")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
-    parser.set_defaults(handler=run)
+    parser.set_defaults(handler=run, parser=parser)
 
 
 def plan(args) -> list[tuple[str, dict[str, int]]]:
@@ -143,7 +143,7 @@ def run(args) -> int:
         for name, kind, split, ds in written
     ]
     metadata = {
-        "command": command_line(args),
+        "command": command_line(args, exclude=("quiet",)),
         "package_version": __version__,
         "numpy_version": np.__version__,
         "seed": args.seed,
@@ -159,12 +159,3 @@ def run(args) -> int:
         print(f"{out / entry['name']}  {entry['rows']} rows")
     print(f"{out / METADATA_NAME}  ({metadata['seconds']} s)")
     return 0
-
-
-def command_line(args) -> str:
-    """The full command that regenerates these files (every option spelled out)."""
-    words = ["jacobian-rrmc", "generate", "--out", str(args.out), "--seed", str(args.seed), "--scale", repr(args.scale)]
-    for option, value in (("--sizes", args.sizes), ("--kinds", args.kinds), ("--robots", args.robots)):
-        words += [option, value]
-    words += ["--workers", str(args.workers)] + (["--no-csv"] if args.no_csv else [])
-    return shlex.join(words)

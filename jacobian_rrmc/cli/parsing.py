@@ -38,15 +38,16 @@ def joint_vector(text: str, robot, degrees: bool = False) -> np.ndarray:
     return values
 
 
-def command_line(args) -> str:
-    """The invocation with every option spelled out (defaults included), for provenance records.
+def command_line(args, exclude: tuple[str, ...] = ()) -> str:
+    """The invocation with every option spelled out (defaults included), for provenance records; options whose
+    destination is in `exclude` (e.g. output verbosity) are left out.
 
     Needs the subcommand's own parser in `args.parser` (``parser.set_defaults(parser=parser)``).
     """
     words = ["jacobian-rrmc", args.command]
     for action in args.parser._actions:
         value = getattr(args, action.dest, None)
-        if not action.option_strings or value is None or value is False or action.dest == "help":
+        if not action.option_strings or value is None or value is False or action.dest in ("help", *exclude):
             continue
         words.append(action.option_strings[-1])
         if value is not True:
