@@ -26,7 +26,6 @@ from sensor_msgs.msg import JointState
 from std_msgs.msg import Float64MultiArray
 from tqdm import tqdm
 
-from jacobian_rrmc.control import ControllerConfig, read_node_parameters, split_node_parameters
 from jacobian_rrmc.kinematics import forward_kinematics
 from jacobian_rrmc.ros.demo_metrics import TrackingResult, commanded_path, score_tracking
 from jacobian_rrmc.ros.environment import create_executor, freeze_startup_heap
@@ -143,17 +142,13 @@ def run_demo(
     nodes = []
     try:
         rrmc_overrides = [Parameter("robot", value=robot), Parameter("jacobian_source", value=jacobian)]
-        sim_overrides = [Parameter("robot", value=robot), Parameter("initial_configuration", value="")]  # its default
-        # The arm simulates (and publishes joint_states) at the control rate: a faster sim adds load, not accuracy.
-        control_rate = (
-            float(rate)
-            if rate is not None
-            else ControllerConfig.from_mapping(split_node_parameters(read_node_parameters())[0]).control_rate
-        )
-        rrmc_overrides.append(Parameter("control_rate", value=control_rate))
-        sim_overrides.append(Parameter("rate", value=control_rate))
-        sim = SimArmNode(context=context, parameter_overrides=sim_overrides)
+        if rate is not None:
+            rrmc_overrides.append(Parameter("control_rate", value=float(rate)))
         controller = RrmcNode(context=context, parameter_overrides=rrmc_overrides)
+        # The arm simulates (and publishes joint_states) at the control rate: a faster sim adds load, not accuracy.
+        sim_overrides = [Parameter("robot", value=robot), Parameter("initial_configuration", value="")]  # its default
+        sim_overrides.append(Parameter("rate", value=controller.config.control_rate))
+        sim = SimArmNode(context=context, parameter_overrides=sim_overrides)
         script = script_for_robot(controller.robot.name, duration, np.deg2rad(tilt_deg))
         scripter = TwistScriptNode(script, sim.robot.base_frame, sim.robot.tool_frame, context=context)
         recorder = RecorderNode(sim.robot.joint_names, context=context)
