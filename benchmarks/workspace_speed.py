@@ -40,8 +40,9 @@ import onnxruntime as ort  # noqa: E402
 
 from jacobian_rrmc.kinematics import forward_kinematics  # noqa: E402
 from jacobian_rrmc.machine import machine_summary  # noqa: E402
-from jacobian_rrmc.robots import load_robot, m3_arm  # noqa: E402
+from jacobian_rrmc.robots import load_robot  # noqa: E402
 from jacobian_rrmc.workspace.best_solution import best_solutions  # noqa: E402
+from jacobian_rrmc.workspace.grid import reach_sphere  # noqa: E402
 from jacobian_rrmc.workspace.learned import LearnedWorkspace  # noqa: E402
 from jacobian_rrmc.workspace.orientation import orientation_grid  # noqa: E402
 from jacobian_rrmc.workspace.plot import plot_slice  # noqa: E402
@@ -118,7 +119,7 @@ def compare_slice(robot_name: str, configuration: str, nets_dir, resolution: int
     q_ref = robot.configuration(configuration)
     rotation = forward_kinematics(robot, q_ref)[:3, :3]
     offset = default_offset(robot, PLANE, q_ref)
-    shoulder = robot.base @ np.array([0.0, 0.0, robot.d[0], 1.0])
+    shoulder, _ = reach_sphere(robot)
     h = TRAINING_HALF_WIDTH
     bounds = (shoulder[0] - h, shoulder[0] + h, shoulder[2] - h, shoulder[2] + h)
     grid = slice_grid(robot, PLANE, offset, rotation, resolution, bounds)
@@ -164,9 +165,7 @@ def _error_given_best_branch(nets: LearnedWorkspace, poses: np.ndarray, truth: n
     if not nets.takes_branch or len(poses) == 0:
         return float("nan")
     form = nets.form
-    arm = m3_arm(**form.parameters)
-    m3_poses = np.linalg.inv(form.left) @ poses @ np.linalg.inv(form.right)
-    branch = best_solutions(arm, m3_poses, joint_limits=False, progress=False).branch
+    branch = best_solutions(form.arm(), form.m3_poses(poses), joint_limits=False, progress=False).branch
     estimate = nets.estimated_manipulability(form.raw_rows(poses), branch)
     return float(np.median(np.abs(estimate - truth) / truth))
 
@@ -177,8 +176,7 @@ def report(results: list[dict], command: str, resolution: int, repeats: int) -> 
         "",
         f"- command: `{command}`",
         f"- date: {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC",
-        f"- machine: {machine_summary()}; one thread (onnxruntime and numpy); "
-        f"load average {os.getloadavg()[0]:.1f} at the end (other jobs share the CPUs)",
+        f"- machine at the end: {machine_summary()}; one thread (onnxruntime and numpy)",
         f"- software: Python {platform.python_version()}, numpy {np.__version__}, onnxruntime {ort.__version__}",
         f"- grids: slice = plane {PLANE} through the tool point of the named pose with that pose's orientation, "
         f"{resolution}×{resolution} cells over the shoulder ± {TRAINING_HALF_WIDTH} m box; orientation = "

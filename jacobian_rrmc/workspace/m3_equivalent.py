@@ -47,13 +47,21 @@ class M3Equivalent:
     right: np.ndarray
     shift: np.ndarray
 
+    def arm(self):
+        """The M3 arm (a RobotModel)."""
+        return m3_arm(**self.parameters)
+
+    def m3_poses(self, poses: np.ndarray) -> np.ndarray:
+        """Robot tool poses (B, 4, 4), world frame → the same targets for the M3 arm: left⁻¹ · T · right⁻¹."""
+        poses = np.asarray(poses, dtype=float).reshape(-1, 4, 4)
+        return np.linalg.inv(self.left) @ poses @ np.linalg.inv(self.right)
+
     def raw_rows(self, poses: np.ndarray) -> np.ndarray:
         """M3 raw rows (B, 24) of robot tool poses (B, 4, 4) in the world frame."""
-        poses = np.asarray(poses, dtype=float).reshape(-1, 4, 4)
-        m3_poses = np.linalg.inv(self.left) @ poses @ np.linalg.inv(self.right)
-        arm = m3_arm(**self.parameters)
+        m3_poses = self.m3_poses(poses)
+        arm = self.arm()
         dh = np.concatenate([arm.d, arm.a, arm.alpha])
-        return np.concatenate([np.broadcast_to(dh, (len(poses), 18)), pose_features(m3_poses)], axis=1)
+        return np.concatenate([np.broadcast_to(dh, (len(m3_poses), 18)), pose_features(m3_poses)], axis=1)
 
 
 def m3_equivalent(robot, checks: int = 32) -> M3Equivalent:
