@@ -57,15 +57,15 @@ class LearnedMap:
     note: str
 
 
-def find_model(kind: str, directory: str | Path | None = None) -> Path:
-    """The first .onnx file (by name) in `directory` (default: the installed models/) of metadata kind `kind`."""
+def find_model(kind: str, directory: str | Path | None = None, **expected) -> JacobianNetRuntime:
+    """The first .onnx model (by file name) in `directory` (default: the installed models/) of metadata kind
+    `kind` (and any further `JacobianNetRuntime` expectations), loaded."""
     directory = share_path("models") if directory is None else Path(directory)
     for path in sorted(Path(directory).glob("*.onnx")):
         try:
-            JacobianNetRuntime(path, kind=kind)
+            return JacobianNetRuntime(path, kind=kind, **expected)
         except ModelFileError:
             continue
-        return path
     raise FileNotFoundError(f"no {kind!r} ONNX model in {directory} (train and export the JacobianNet models first)")
 
 
@@ -87,10 +87,8 @@ class LearnedWorkspace:
         cutoff: float = MANIPULABILITY_CUTOFF,
     ):
         self.form = m3_equivalent(robot)
-        self.confidence_path = find_model(CONFIDENCE_KIND, models)
-        self.estimation_path = find_model(ESTIMATION_KIND, models)
-        self.confidence_net = JacobianNetRuntime(self.confidence_path, kind=CONFIDENCE_KIND)
-        self.estimation_net = JacobianNetRuntime(self.estimation_path, kind=ESTIMATION_KIND, n_joints=6)
+        self.confidence_net = find_model(CONFIDENCE_KIND, models)
+        self.estimation_net = find_model(ESTIMATION_KIND, models, n_joints=6)
         self.takes_branch = "branch" in self.estimation_net.input_names
         self.threshold = float(threshold)
         self.cutoff = float(cutoff)
@@ -98,7 +96,7 @@ class LearnedWorkspace:
     @property
     def note(self) -> str:
         return (
-            f"nets {self.confidence_path.name} + {self.estimation_path.name}"
+            f"nets {self.confidence_net.path.name} + {self.estimation_net.path.name}"
             + (" (best of 8 branches)" if self.takes_branch else "")
             + f", confidence ≥ {self.threshold:g} and estimated manipulability > {self.cutoff:g} "
             "(M3 labels: no joint limits)"
