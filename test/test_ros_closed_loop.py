@@ -13,7 +13,7 @@ from ros_probe import Probe, spin_for, spin_until, twist_stamped  # noqa: E402
 from jacobian_rrmc.kinematics import forward_kinematics  # noqa: E402
 from jacobian_rrmc.robots import load_robot  # noqa: E402
 from jacobian_rrmc.ros.environment import create_executor  # noqa: E402
-from jacobian_rrmc.ros.messages import JointNameMap, stamp_seconds  # noqa: E402
+from jacobian_rrmc.ros.messages import JointNameMap, stamp_nanoseconds  # noqa: E402
 from jacobian_rrmc.ros.rrmc_node import RrmcNode  # noqa: E402
 from jacobian_rrmc.ros.sim_arm import SimArmNode  # noqa: E402
 from jacobian_rrmc.spatial import rotation_log  # noqa: E402
@@ -59,7 +59,7 @@ def hand_motion(robot, probe, since: float, until: float):
     window = [m for arrival, m in probe.joint_states if since <= arrival <= until]
     assert len(window) > 20, "too few joint states in the window"
     first, last = window[0], window[-1]
-    dt = stamp_seconds(last.header.stamp) - stamp_seconds(first.header.stamp)
+    dt = 1e-9 * (stamp_nanoseconds(last.header.stamp) - stamp_nanoseconds(first.header.stamp))
     poses = forward_kinematics(robot, np.array([joint_map.ordered(m.name, m.position) for m in (first, last)]))
     linear = (poses[1, :3, 3] - poses[0, :3, 3]) / dt
     angular = rotation_log(poses[1, :3, :3] @ poses[0, :3, :3].T) / dt

@@ -86,14 +86,7 @@ def twist_frame(frame_id: str, base_frame: str, tool_frame: str) -> str:
     )
 
 
-def stamp_seconds(stamp) -> float:
-    """Seconds from a builtin_interfaces/Time-like object (sec, nanosec).
-
-    A float of epoch seconds resolves only ~0.24 µs; subtract `stamp_nanoseconds` values for intervals.
-    """
-    return stamp.sec + 1e-9 * stamp.nanosec
-
-
 def stamp_nanoseconds(stamp) -> int:
-    """Integer nanoseconds from a builtin_interfaces/Time-like object: exact, for differences of stamps."""
+    """Integer nanoseconds from a builtin_interfaces/Time-like object: exact, for differences of stamps
+    (a float of epoch seconds resolves only ~0.24 µs)."""
     return stamp.sec * 1_000_000_000 + stamp.nanosec
