@@ -20,7 +20,7 @@ from jacobian_rrmc.kinematics import finite_difference_jacobian, jacobian_world,
 from jacobian_rrmc.learn.baselines import run_baselines
 from jacobian_rrmc.learn.features import M3_A2, M3_A3, M3_D3, M3_D4
 from jacobian_rrmc.learn.m3_task import raw_rows
-from jacobian_rrmc.learn.metrics import THRESHOLDS, classification_metrics, regression_metrics
+from jacobian_rrmc.learn.metrics import THRESHOLDS, classification_metrics, regression_metrics, threshold_metrics
 from jacobian_rrmc.learn.robot_task import robot_accuracy
 from jacobian_rrmc.learn.runtime import JacobianNetRuntime
 from jacobian_rrmc.learn.timing import batch_timing, median_call_seconds
@@ -81,7 +81,7 @@ def confidence_benchmark(model: Path, train_samples: int, seed: int, progress=No
     large = generate("conf", LARGE_CONFIDENCE_TEST, seed + 4242, split="test")
     large_raw, large_truth = raw_rows(large), large.labels[:, 0] > 0.5
     large_confidence = runtime.predict(large_raw)["confidence"]
-    large_metrics = {f"threshold_{t:g}": classification_metrics(large_truth, large_confidence >= t) for t in THRESHOLDS}
+    large_metrics = threshold_metrics(large_truth, large_confidence)
     # Where the net errs: the best branch's manipulability of each misclassified pose (−inf: out of reach).
     wrong = large_raw[(large_confidence >= 0.5) != large_truth]
     _, wrong_best = solve_ik(_arms(wrong), poses_from_features(wrong[:, 18:24])).most_manipulable()

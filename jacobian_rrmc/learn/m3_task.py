@@ -18,7 +18,7 @@ from jacobian_rrmc import __version__
 from jacobian_rrmc.dataset import DH_FEATURE_NAMES, POSE_FEATURE_NAMES, Dataset, generate, load_npz
 from jacobian_rrmc.learn.export import DeployedJacobianNet, export_onnx, write_metadata
 from jacobian_rrmc.learn.features import AzimuthRotation, M3Encoding
-from jacobian_rrmc.learn.metrics import THRESHOLDS, classification_metrics, regression_metrics
+from jacobian_rrmc.learn.metrics import regression_metrics, threshold_metrics
 from jacobian_rrmc.learn.runtime import JacobianNetRuntime
 from jacobian_rrmc.learn.training import (
     Trainer,
@@ -124,8 +124,7 @@ def measure_m3(kind: str, path: Path, test: Dataset) -> dict:
         confidence = runtime.predict(raw)["confidence"]
         truth = test.labels[:, 0] > 0.5
         metrics["positive_fraction"] = float(truth.mean())
-        for threshold in THRESHOLDS:
-            metrics[f"threshold_{threshold}"] = classification_metrics(truth, confidence >= threshold)
+        metrics.update(threshold_metrics(truth, confidence))
         return metrics
     branch = test.branch if runtime.metadata["encoding"]["branch"] else None
     predicted = runtime.predict(raw, branch)["jacobian"].astype(float).reshape(len(test), -1)

@@ -13,6 +13,11 @@ from sklearn import metrics as sk
 THRESHOLDS = (0.25, 0.5, 0.75)
 
 
+def threshold_metrics(truth: np.ndarray, confidence: np.ndarray) -> dict:
+    """{"threshold_0.25": classification_metrics(...), …}: the confidence cut at each of `THRESHOLDS`."""
+    return {f"threshold_{t:g}": classification_metrics(truth, confidence >= t) for t in THRESHOLDS}
+
+
 def classification_metrics(truth: np.ndarray, predicted: np.ndarray) -> dict:
     """JSC, 0-1 loss, precision, recall, MCC for boolean labels.
 
