@@ -17,12 +17,24 @@ from matplotlib.patches import Rectangle
 
 from jacobian_rrmc.workspace.boundary import Boundary
 
+MANIPULABILITY_CMAP = colormaps["viridis"].with_extremes(bad="white")  # blank where unreachable
+OUTSIDE_CMAP = colors.ListedColormap(["0.75"])  # grey: outside the nets' training ranges
+
 
 def _axis_labels(ax, plane: str) -> None:
     ax.set_xlabel(f"{plane[0]} [m] (world frame)")
     ax.set_ylabel(f"{plane[1]} [m] (world frame)")
     ax.set_aspect("equal")
     ax.grid(True, linewidth=0.3, alpha=0.5)
+
+
+def _shade_outside(ax, outside: np.ndarray | None, extent) -> bool:
+    """Grey overlay (and legend entry) on the cells outside the nets' training ranges; True if any."""
+    if outside is None or not outside.any():
+        return False
+    ax.imshow(np.where(outside, 1.0, np.nan), origin="lower", extent=extent, cmap=OUTSIDE_CMAP, interpolation="nearest")
+    ax.add_patch(Rectangle((0, 0), 0, 0, color="0.75", label="outside the nets' training range"))
+    return True
 
 
 def _draw_boundary(ax, boundary: Boundary) -> None:
@@ -90,22 +102,16 @@ def plot_slice(grid, panels: list[tuple], title: str, note: str, path) -> Path:
     top = max((float(v.max()) for v in finite if v.size), default=1.0)
     fig = _figure(1.0 + 6.4 * len(panels), 7.2)
     axes = fig.subplots(1, len(panels), squeeze=False)[0]
-    cmap = colormaps["viridis"].with_extremes(bad="white")
     for ax, (label, values, outside) in zip(axes, panels, strict=True):
         image = ax.imshow(
-            np.ma.masked_invalid(values), origin="lower", extent=grid.extent, cmap=cmap, vmin=0.0, vmax=top,
-            interpolation="nearest",
+            np.ma.masked_invalid(values), origin="lower", extent=grid.extent, cmap=MANIPULABILITY_CMAP, vmin=0.0,
+            vmax=top, interpolation="nearest",
         )  # fmt: skip
         reachable = np.isfinite(values).astype(float)
         if 0 < reachable.sum() < reachable.size:
             ax.contour(grid.u_nodes, grid.v_nodes, reachable, levels=[0.5], colors="k", linewidths=0.7)
         ax.plot([], [], color="k", linewidth=0.7, label="edge of reachable set")
-        if outside is not None and outside.any():
-            shade = colors.ListedColormap(["0.75"])
-            ax.imshow(
-                np.where(outside, 1.0, np.nan), origin="lower", extent=grid.extent, cmap=shade, interpolation="nearest"
-            )
-            ax.add_patch(Rectangle((0, 0), 0, 0, color="0.75", label="outside the nets' training range"))
+        _shade_outside(ax, outside, grid.extent)
         ax.set_facecolor("white")
         _axis_labels(ax, grid.plane)
         ax.set_title(label, fontsize=10)
@@ -132,18 +138,13 @@ def plot_orientation(
         interpolation="nearest",
     )  # fmt: skip
     fig.colorbar(shown, ax=left, shrink=0.9, label=f"share of the {len(grid.roll)} roll angles reachable")
-    cmap = colormaps["viridis"].with_extremes(bad="white")
     values = right.imshow(
-        np.ma.masked_invalid(best), origin="lower", extent=extent, cmap=cmap, vmin=0, interpolation="nearest"
-    )
+        np.ma.masked_invalid(best), origin="lower", extent=extent, cmap=MANIPULABILITY_CMAP, vmin=0,
+        interpolation="nearest",
+    )  # fmt: skip
     fig.colorbar(values, ax=right, shrink=0.9, label="best manipulability over rolls (blank: unreachable)")
     for ax, label in ((left, "reachable rolls per approach direction"), (right, "best manipulability")):
-        if outside is not None and outside.any():
-            ax.imshow(
-                np.where(outside, 1.0, np.nan), origin="lower", extent=extent, cmap=colors.ListedColormap(["0.75"]),
-                interpolation="nearest",
-            )  # fmt: skip
-            ax.add_patch(Rectangle((0, 0), 0, 0, color="0.75", label="outside the nets' training range"))
+        if _shade_outside(ax, outside, extent):
             ax.legend(loc="lower right", fontsize=8, framealpha=0.85)
         ax.set_xlabel("azimuth of tool z axis [deg] (world frame)")
         ax.set_ylabel("elevation of tool z axis [deg]")
