@@ -175,10 +175,11 @@ def main() -> int:
                     cells[robot, tilt][source].append(run_demo(robot, source, args.duration, tilt))
                     bar.update()
     minutes = (time.monotonic() - started) / 60.0
+    command = shlex.join(["python", *sys.argv])
     lines = [
         "# Closed loop with each Jacobian source (`jacobian-rrmc demo`)",
         "",
-        f"- command: `PYTHONPATH=. {shlex.join(['python', *sys.argv])}` ({minutes:.1f} min)",
+        f"- command: `PYTHONPATH=. {command}` ({minutes:.1f} min)",
         f"- date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}",
         f"- machine at the start: {load_before}",
         f"- machine at the end: {machine_summary()}",
@@ -195,7 +196,6 @@ def main() -> int:
     args.out.write_text("\n".join(lines))
     raw = args.out.with_suffix(".json")
     raw.write_text(json.dumps({f"{robot} {tilt:g}": runs for (robot, tilt), runs in cells.items()}, indent=1))
-    command = shlex.join(["python", *sys.argv])
     plot(cells, args.plot, f"Closed-loop RMS twist error per Jacobian source, median and range of {args.repeats} runs "
          f"— made by: PYTHONPATH=. {command}")  # fmt: skip
     print("\n".join(lines))

@@ -46,7 +46,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from jacobian_rrmc.kinematics import DHParameters, forward_kinematics
-from jacobian_rrmc.kinematics.forward import dh_parameters
+from jacobian_rrmc.kinematics.forward import check_arm_count, dh_parameters
 from jacobian_rrmc.robots import RobotModel
 
 BRANCHES = 8
@@ -131,8 +131,7 @@ def _reach(model, target_pose) -> tuple[_Reach, bool]:
     target = np.asarray(target_pose, dtype=np.float64)
     single = target.ndim == 2
     target = target.reshape(-1, 4, 4)
-    if params.n_arms not in (1, target.shape[0]):
-        raise ValueError(f"{params.n_arms} arms given for a batch of {target.shape[0]} targets")
+    check_arm_count(params, target.shape[0])
     d, a, alpha = params.d, params.a, params.alpha
     wrist_frame = target
     if not _is_identity(params.base):

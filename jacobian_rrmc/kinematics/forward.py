@@ -55,7 +55,7 @@ def pose_and_jacobian(model, q, frame: str = "world"):
     params = dh_parameters(model)
     batch, single = _as_batch(q, params.n_joints)
     n_batch = batch.shape[0]
-    _check_arm_count(params, n_batch)
+    check_arm_count(params, n_batch)
     pose = np.empty((n_batch, 4, 4))
     jacobian = np.empty((n_batch, 6, params.n_joints))
     dh_pose_jacobian_kernel(
@@ -73,7 +73,7 @@ def forward_kinematics(model, q) -> np.ndarray:
     """Tool pose in the world frame, (4, 4) or (B, 4, 4), metres."""
     params = dh_parameters(model)
     batch, single = _as_batch(q, params.n_joints)
-    _check_arm_count(params, batch.shape[0])
+    check_arm_count(params, batch.shape[0])
     pose = np.empty((batch.shape[0], 4, 4))
     dh_pose_jacobian_kernel(
         batch, params.theta_offset, params.d, params.a, params.alpha, params.prismatic,
@@ -101,7 +101,7 @@ def world_to_end_effector(pose: np.ndarray, jacobian_world_: np.ndarray) -> np.n
     return out.reshape(np.shape(jacobian_world_))
 
 
-def _check_arm_count(params: DHParameters, n_batch: int) -> None:
+def check_arm_count(params: DHParameters, n_batch: int) -> None:
     # The compiled kernel does not bounds-check; DHParameters guarantees the other leading axes are 1 or P.
     if params.n_arms not in (1, n_batch):
         raise ValueError(f"{params.n_arms} arms given for a batch of {n_batch} configurations")

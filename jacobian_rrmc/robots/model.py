@@ -52,9 +52,8 @@ class RobotModel:
                 raise ValueError(f"robot {self.name!r}: {key} has {len(getattr(self, key))} entries, expected {n}")
         if len(self.joint_names) != n:
             raise ValueError(f"robot {self.name!r}: {len(self.joint_names)} joint names, expected {n}")
-        for array in (self.d, self.a, self.alpha, self.theta_offset, self.prismatic, self.base, self.tool):
-            array.setflags(write=False)
-        for array in (self.q_min, self.q_max, self.qd_max):
+        for array in (self.d, self.a, self.alpha, self.theta_offset, self.prismatic, self.base, self.tool, self.q_min,
+                      self.q_max, self.qd_max):  # fmt: skip
             array.setflags(write=False)
 
     @property
