@@ -236,26 +236,26 @@ def _robot_table(rows) -> str:
     return "\n".join(lines)
 
 
+ABLATION_TABLES = (  # task, heading after the kind, metric columns (header, result key)
+    ("estimation", ", same net and epochs per row", (("R²", "r2"), ("MAE", "mae"), ("MSE", "mse"))),
+    ("confidence", "", (("Accuracy", "accuracy"), ("MCC", "mcc"))),
+)
+
+
 def _ablation_table(result) -> str:
     lines = []
-    est, conf = result["estimation"], result["confidence"]
-    lines += [
-        f"## Feature ablation — estimation (jacob0), {est['train_samples']} training / "
-        f"{est['test_samples']} test samples, same net and epochs per row\n",
-        "| Variant (cumulative) | Input features | R² | MAE | MSE |",
-        "|---|---|---|---|---|",
-    ]
-    for r in est["rows"]:
-        lines.append(f"| {r['variant']} | {r['features']} | {_fmt(r['r2'])} | {_fmt(r['mae'])} | {_fmt(r['mse'])} |")
-    lines += [
-        "",
-        f"## Feature ablation — confidence (conf_dyna), {conf['train_samples']} training / "
-        f"{conf['test_samples']} test samples\n",
-        "| Variant (cumulative) | Input features | Accuracy | MCC |",
-        "|---|---|---|---|",
-    ]
-    for r in conf["rows"]:
-        lines.append(f"| {r['variant']} | {r['features']} | {_fmt(r['accuracy'])} | {_fmt(r['mcc'])} |")
+    for task, note, columns in ABLATION_TABLES:
+        part = result[task]
+        lines += [
+            *([""] if lines else []),
+            f"## Feature ablation — {task} ({part['kind']}), {part['train_samples']} training / "
+            f"{part['test_samples']} test samples{note}\n",
+            "| Variant (cumulative) | Input features | " + " | ".join(header for header, _ in columns) + " |",
+            "|---|---|" + "---|" * len(columns),
+        ]
+        for r in part["rows"]:
+            cells = " | ".join(_fmt(r[key]) for _, key in columns)
+            lines.append(f"| {r['variant']} | {r['features']} | {cells} |")
     lines += [
         "",
         "(a) IK branch, (b) continuous rotation encoding, (c) dynamics columns dropped — the issue's three "
