@@ -7,7 +7,7 @@ torch = pytest.importorskip("torch")
 
 from jacobian_rrmc.kinematics import jacobian_world  # noqa: E402
 from jacobian_rrmc.learn.features import BaseRotation, JointAngleEncoding, M3Encoding  # noqa: E402
-from jacobian_rrmc.learn.robot_data import jacobian_in_joint1_frame  # noqa: E402
+from jacobian_rrmc.learn.robot_data import jacobian_in_joint1_frame, last_joint_moves_jacobian  # noqa: E402
 from jacobian_rrmc.robots import load_robot  # noqa: E402
 from jacobian_rrmc.spatial import rot_x, rot_y, rot_z, transform  # noqa: E402
 
@@ -42,10 +42,35 @@ def test_base_rotation_handles_a_rotated_base(rng):
     )
 
 
-def test_joint_angle_encoding_drops_joint1():
+def test_joint_angle_encoding_drops_joint1_and_optionally_the_last():
     q = np.array([0.5, 0.1, -0.2, 0.3, 1.0, 2.0])
     features = JointAngleEncoding(6)(torch.as_tensor(q[None]))
     np.testing.assert_allclose(features.numpy()[0], np.r_[np.sin(q[1:]), np.cos(q[1:])])
+    without_last = JointAngleEncoding(6, last_joint=False)
+    assert without_last.out_features == 8
+    np.testing.assert_allclose(without_last(torch.as_tensor(q[None])).numpy()[0], np.r_[np.sin(q[1:5]), np.cos(q[1:5])])
+
+
+@pytest.mark.parametrize("name", ["puma560", "sixi2"])
+@pytest.mark.parametrize(
+    "tool_point", [None, (0.0, 0.0, 0.15), (0.01, 0.0, 0.0), (0.0, 0.02, 0.1), (1e-6, 0.0, 0.0)]
+)  # None: the robot's own tool
+def test_last_joint_symmetry_matches_turning_the_last_joint(name, tool_point, rng):
+    """The closed-form on-axis test agrees with J0 itself: turning q_N changes nothing exactly when it says so."""
+    import dataclasses
+
+    robot = load_robot(name)
+    if tool_point is not None:
+        tool = robot.tool.copy()
+        tool[:3, 3] = tool_point
+        robot = dataclasses.replace(robot, tool=tool)
+    q = robot.random_configurations(30, rng)
+    turned = q.copy()
+    turned[:, -1] += rng.uniform(0.3, 2.0, 30)
+    change = np.abs(jacobian_world(robot, q) - jacobian_world(robot, turned)).max()
+    moves = last_joint_moves_jacobian(robot)
+    assert moves == (change > 1e-12), (moves, change)
+    assert moves == (tool_point is not None and tool_point[:2] != (0.0, 0.0))
 
 
 def test_m3_rotation_features_match_rx_ry_rz(rng):

@@ -11,9 +11,9 @@ torch = pytest.importorskip("torch")
 from jacobian_rrmc.jacobians import LearnedModelError, make_jacobian_source  # noqa: E402
 from jacobian_rrmc.kinematics import finite_difference_jacobian, forward_kinematics  # noqa: E402
 from jacobian_rrmc.learn.export import DeployedJacobianNet  # noqa: E402
-from jacobian_rrmc.learn.features import BaseRotation, JointAngleEncoding  # noqa: E402
+from jacobian_rrmc.learn.features import BaseRotation  # noqa: E402
 from jacobian_rrmc.learn.model import NetSizes  # noqa: E402
-from jacobian_rrmc.learn.robot_task import export_robot, train_robot  # noqa: E402
+from jacobian_rrmc.learn.robot_task import export_robot, robot_encoding, train_robot  # noqa: E402
 from jacobian_rrmc.learn.runtime import JacobianNetRuntime, ModelFileError  # noqa: E402
 from jacobian_rrmc.learn.training import TrainingConfig  # noqa: E402
 from jacobian_rrmc.robots import load_robot  # noqa: E402
@@ -21,7 +21,8 @@ from jacobian_rrmc.robots import load_robot  # noqa: E402
 
 @pytest.fixture(scope="module")
 def tiny_model(puma, tmp_path_factory):
-    config = TrainingConfig(epochs=3, pretrain=1, batch_size=256, sizes=NetSizes((16,), (8,), (16,)))
+    sizes = NetSizes((16,), (8,), (16,), activation="silu")  # as the shipped per-robot nets
+    config = TrainingConfig(epochs=3, pretrain=1, batch_size=256, sizes=sizes)
     result = train_robot(puma, 2000, config, progress=False)
     path = tmp_path_factory.mktemp("model") / "puma560_tiny.onnx"
     export_robot(puma, result, path, {"command": "test"})
@@ -32,7 +33,7 @@ def test_onnx_output_matches_the_torch_module(puma, tiny_model, rng):
     path, result = tiny_model
     q = puma.random_configurations(64, rng)
     deployed = DeployedJacobianNet(
-        JointAngleEncoding(6), result.net, result.scaling, 6, BaseRotation(torch.eye(3), puma.theta_offset[0])
+        robot_encoding(puma), result.net, result.scaling, 6, BaseRotation(torch.eye(3), puma.theta_offset[0])
     ).eval()
     with torch.no_grad():
         jacobian, confidence = deployed(torch.as_tensor(q, dtype=torch.float32))
@@ -43,6 +44,11 @@ def test_onnx_output_matches_the_torch_module(puma, tiny_model, rng):
     single = runtime.predict_one(q[0])
     np.testing.assert_allclose(single[0][0], out["jacobian"][0], atol=1e-6)
     assert runtime.metadata["robot"] == "puma560" and runtime.metadata["input_low"] == puma.q_min.tolist()
+    # The PUMA's tool point is on the joint-6 axis, so the net reads q2..q5 only and ignores q6 exactly.
+    assert runtime.metadata["net_inputs"] == [f"sin/cos q{i}" for i in range(2, 6)]
+    turned = q.copy()
+    turned[:, 5] = rng.uniform(puma.q_min[5], puma.q_max[5], len(q))
+    np.testing.assert_array_equal(runtime.predict(turned)["jacobian"], out["jacobian"])
 
 
 def test_folded_scaling_gives_the_training_path_outputs(tiny_model, rng):

@@ -35,6 +35,9 @@ def register(subparsers) -> None:
     parser.add_argument("--batch-norm", action="store_true", help="batch normalisation after each dense layer")
     parser.add_argument("--dropout", type=float, default=0.0)
     parser.add_argument(
+        "--activation", default="prelu", choices=("prelu", "silu"), help="prelu (the paper) or silu (smooth)"
+    )
+    parser.add_argument(
         "--tolerance", type=float, default=0.01, help="robot kinds: confidence label = rel. error < this"
     )
     parser.add_argument("--validation-split", type=float, default=0.2)
@@ -73,6 +76,7 @@ def training_config(args):
     sizes = NetSizes(
         encoder=_widths(args.encoder, "encoder"), confidence=_widths(args.confidence_head, "confidence-head"),
         estimation=_widths(args.estimation_head, "estimation-head"), batch_norm=args.batch_norm, dropout=args.dropout,
+        activation=args.activation,
     )  # fmt: skip
     pretrain = args.pretrain if args.pretrain is not None else max(args.epochs * 3 // 4, 1)
     return TrainingConfig(

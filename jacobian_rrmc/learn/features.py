@@ -3,9 +3,12 @@
 Every encoding maps raw SI inputs (radians, metres) to the network's features; the exported graph
 starts with it, so the runtime feeds raw joint angles or raw M3 feature rows.
 
-- `JointAngleEncoding`: per-robot nets. q (B, N) → [sin q₂..q_N, cos q₂..q_N]. Joint 1 is left out
+- `JointAngleEncoding`: per-robot nets. q (B, N) → [sin q₂..q_M, cos q₂..q_M] with M = N, or N − 1
+  when the last joint cannot change J0 (`robot_data.last_joint_moves_jacobian`). Joint 1 is left out
   because the net predicts the Jacobian in the frame rotated by joint 1 (see `BaseRotation`), which
-  does not depend on q₁ — an exact symmetry, not something learned.
+  does not depend on q₁; the last joint, when its axis passes through the tool point, because no column
+  of J0 depends on it. Both are exact symmetries, not something learned: an input the target ignores can
+  only add error (and, in a closed loop, changes of error while that joint alone turns).
 - `M3Encoding`: M3 family nets. Raw M3 row [d1..d6, a1..a6, α1..α6, x, y, z, o1, o2, o3] (+ optional
   branch index) → the four non-constant DH lengths (d3, d4, a2, a3), the position, reach features
   (|p|, horizontal radius, distance to the shoulder, forearm length, reach margins), the rotation
@@ -28,16 +31,18 @@ M3_EULER = slice(21, 24)
 
 
 class JointAngleEncoding(nn.Module):
-    """q (B, N) radians → (B, 2(N−1)) = [sin q₂..q_N, cos q₂..q_N]."""
+    """q (B, N) radians → (B, 2(M−1)) = [sin q₂..q_M, cos q₂..q_M]; M = N, or N − 1 without the last joint."""
 
-    def __init__(self, n_joints: int):
+    def __init__(self, n_joints: int, last_joint: bool = True):
         super().__init__()
         self.n_joints = n_joints
-        self.out_features = 2 * (n_joints - 1)
+        self.last_joint = last_joint
+        self.stop = n_joints if last_joint else n_joints - 1
+        self.out_features = 2 * (self.stop - 1)
 
     def forward(self, q: torch.Tensor) -> torch.Tensor:
-        rest = q[:, 1:]
-        return torch.cat([torch.sin(rest), torch.cos(rest)], dim=1)
+        used = q[:, 1 : self.stop]
+        return torch.cat([torch.sin(used), torch.cos(used)], dim=1)
 
 
 def _axis_rotation_terms(axis: int) -> torch.Tensor:

@@ -20,6 +20,23 @@ def check_per_robot_supported(robot: RobotModel) -> None:
         raise ValueError(f"robot {robot.name!r}: per-robot nets need a revolute joint 1")
 
 
+def last_joint_moves_jacobian(robot: RobotModel, tolerance: float = 1e-12) -> bool:
+    """Whether J0 (at the tool point) depends on the last joint's position.
+
+    The angular columns are the axes of joints 1..N, which q_N never moves; the linear ones are
+    z_i × (p_tool − o_i), where only p_tool could move with q_N. A revolute last joint turns the tool
+    point about its axis z_{N−1}; in standard DH the point sits at Rz(q_N)·w + d_N·ẑ in frame N−1, with
+    w = [a_N, 0, 0] + Rx(α_N)·t_tool, so it stays put exactly when w lies on the axis (w_x = w_y = 0).
+    A prismatic last joint always moves it. `tolerance` is in metres.
+    """
+    if robot.prismatic[-1]:
+        return True
+    alpha, tool = robot.alpha[-1], robot.tool[:3, 3]
+    w_x = robot.a[-1] + tool[0]
+    w_y = np.cos(alpha) * tool[1] - np.sin(alpha) * tool[2]
+    return bool(np.hypot(w_x, w_y) > tolerance)
+
+
 def jacobian_in_joint1_frame(robot: RobotModel, q: np.ndarray) -> np.ndarray:
     """J⁽¹⁾ for configurations q (B, N) → (B, 6, N)."""
     check_per_robot_supported(robot)

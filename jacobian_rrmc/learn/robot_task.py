@@ -1,7 +1,8 @@
-"""Train, export and measure a per-robot JacobianNet: q (sin/cos of q₂..q_N) → J⁽¹⁾ → J0 in the graph.
+"""Train, export and measure a per-robot JacobianNet: q (sin/cos of q₂..q_M) → J⁽¹⁾ → J0 in the graph.
 
-What is learned vs computed exactly: the net maps q₂..q_N to all 6N entries of the Jacobian expressed
+What is learned vs computed exactly: the net maps q₂..q_M to all 6N entries of the Jacobian expressed
 in the frame turned by joint 1; the graph then rotates that by R_base·Rz(θ₁) (exact joint-1 symmetry).
+M = N − 1 when the last joint's axis passes through the tool point (J0 cannot depend on q_N), else N.
 No analytic Jacobian is evaluated at run time. The confidence head predicts whether the estimate's
 relative Frobenius error is below `TrainingConfig.error_tolerance`; the runtime gate also requires q
 inside the training ranges (the joint limits).
@@ -19,7 +20,7 @@ from jacobian_rrmc import __version__
 from jacobian_rrmc.kinematics import jacobian_world
 from jacobian_rrmc.learn.export import DeployedJacobianNet, export_onnx
 from jacobian_rrmc.learn.features import BaseRotation, JointAngleEncoding
-from jacobian_rrmc.learn.robot_data import check_per_robot_supported, robot_training_set
+from jacobian_rrmc.learn.robot_data import check_per_robot_supported, last_joint_moves_jacobian, robot_training_set
 from jacobian_rrmc.learn.runtime import JacobianNetRuntime
 from jacobian_rrmc.learn.training import Trainer, TrainingConfig, TrainingResult, relative_frobenius_error
 from jacobian_rrmc.robots import RobotModel
@@ -27,27 +28,36 @@ from jacobian_rrmc.robots import RobotModel
 TEST_SEED_OFFSET = 1000  # fresh test configurations use seed + this, never the training draw
 
 
+def robot_encoding(robot: RobotModel) -> JointAngleEncoding:
+    """The net's input encoding for `robot`: the last joint is left out when it cannot change J0."""
+    return JointAngleEncoding(robot.n_joints, last_joint=last_joint_moves_jacobian(robot))
+
+
 def train_robot(robot: RobotModel, samples: int, config: TrainingConfig, checkpoint: Path | None = None,
                 resume: bool = False, progress: bool = True) -> TrainingResult:  # fmt: skip
     """Generate `samples` configurations (seeded by config.seed) and run the cycle schedule."""
     check_per_robot_supported(robot)
     data = robot_training_set(robot, samples, np.random.default_rng(config.seed))
-    trainer = Trainer(JointAngleEncoding(robot.n_joints), data, config, error_confidence=True)
+    trainer = Trainer(robot_encoding(robot), data, config, error_confidence=True)
     if resume and checkpoint is not None and Path(checkpoint).is_file():
         trainer.resume(Path(checkpoint))
     return trainer.run(checkpoint=checkpoint, progress=progress)
 
 
-def export_robot(robot: RobotModel, result: TrainingResult, path: Path, extra_metadata: dict) -> dict:
-    """Export the per-robot net with q-range metadata; returns the metadata written."""
+def export_robot(robot: RobotModel, result: TrainingResult, path: Path, extra_metadata: dict,
+                 encoding: JointAngleEncoding | None = None) -> dict:  # fmt: skip
+    """Export the per-robot net with q-range metadata; returns the metadata written. `encoding` is the one
+    the net was trained with (default `robot_encoding(robot)`, as `train_robot` uses)."""
     base = torch.tensor(np.array(robot.base[:3, :3]), dtype=torch.float32)
+    encoding = encoding or robot_encoding(robot)
     deployed = DeployedJacobianNet(
-        JointAngleEncoding(robot.n_joints), result.net, result.scaling, robot.n_joints,
+        encoding, result.net, result.scaling, robot.n_joints,
         BaseRotation(base, robot.theta_offset[0]),
     )  # fmt: skip
     metadata = {
         "kind": "robot", "robot": robot.name, "n_joints": robot.n_joints, "frame": "world",
         "input_width": robot.n_joints, "feature_order": [f"q{i + 1} (rad)" for i in range(robot.n_joints)],
+        "net_inputs": [f"sin/cos q{i + 1}" for i in range(1, encoding.stop)],
         "input_low": robot.q_min.tolist(), "input_high": robot.q_max.tolist(),
         "error_tolerance": result.config.error_tolerance, "training": result.config.to_dict(),
         "parameters": result.net.parameter_count(), "package_version": __version__,
