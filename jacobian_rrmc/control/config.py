@@ -59,10 +59,10 @@ class ControllerConfig:
     joint_limit_margin: float = _number(0.1, "rad (m) before a position limit where joints slow down", 0.0)
     drift_correction: bool = field(default=True, metadata={"doc": "track an integrated reference pose"})
     drift_gain: float = _number(
-        50.0, "1/s, proportional gain on the reference-pose error (keep gain × command latency ≲ 0.5)", 0.0
+        100.0, "1/s, proportional gain on the reference-pose error (keep gain × command latency ≲ 0.5)", 0.0
     )
-    drift_max_position_error: float = _number(0.002, "m, reference re-anchored beyond this error", 0.0, open_low=True)
-    drift_max_rotation_error: float = _number(0.01, "rad, reference re-anchored beyond this error", 0.0, open_low=True)
+    drift_max_position_error: float = _number(0.001, "m, reference re-anchored beyond this error", 0.0, open_low=True)
+    drift_max_rotation_error: float = _number(0.005, "rad, reference re-anchored beyond this error", 0.0, open_low=True)
 
     def __post_init__(self) -> None:
         for f in fields(self):

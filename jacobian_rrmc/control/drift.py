@@ -15,21 +15,22 @@ not between control cycles: the reference is kept at the instant the measured po
 the error compares two poses of the same instant. Advanced per cycle instead, the reference is off by
 v times the measurement's age, which jumps by a whole sampling period whenever a timer-driven cycle runs
 just before instead of just after a new joint state arrives (or the executor delivers one late); the
-gain turns that scheduling jitter into velocity spikes of K·|v|·period (0.7 mm/s at 0.07 m/s, 5 1/s,
+gain turns that scheduling jitter into velocity spikes of K·|v|·period (14 mm/s at 0.07 m/s, 100 1/s,
 500 Hz) — real arm motion, the same for every Jacobian source. An error beyond the configured
 maxima re-anchors the reference toward the measured pose, so a blocked or saturated motion cannot wind
 the correction up.
 
-Gain. A Jacobian error ε (a learned net's ~0.4 %) makes the arm execute ν + d with d ≈ ε·ν; the loop
-holds a position error of d/K and leaves a twist error of about ḋ/K (d changes along the path), plus
-d·e^(−Kt) after each step of the command. Both fall as 1/K, so the default K = 50 1/s (time constant
-20 ms, ten periods at 500 Hz) cuts a learned source's closed-loop twist error about tenfold from K = 5
-(benchmarks/closed_loop_sources.py), and also removes the lag after a step that any command latency τ
-causes. One limit is that latency: the loop rings as K·τ approaches 1, so keep K·τ ≲ 0.5 (τ ≈ 10 ms at
-50 1/s). The other is sensor noise: white noise on the measured joint positions reaches the command
-multiplied by K (the demo's sim arm is noise-free), so with noisy encoders lower the gain until that
-noise and the Jacobian-error residual balance. The re-anchoring maxima (2 mm, 0.01 rad) bound the
-correction to 0.1 m/s and 0.5 rad/s.
+Gain. A Jacobian error ε (a learned net's, ~0.04 % for the shipped per-robot nets) makes the arm execute
+ν + d with d ≈ ε·ν; the loop holds a position error of d/K and leaves a twist error of about ḋ/K (d
+changes along the path), plus d·e^(−Kt) after each step of the command. Both fall with K, so the default
+K = 100 1/s (time constant 10 ms, five periods at 500 Hz) halves a learned source's residual against
+K = 50 (benchmarks/per_robot_ablation.py replays the demo without DDS), and also removes the lag after a
+step that any command latency τ causes. One limit is that latency: the loop rings as K·τ approaches 1, so
+keep K·τ ≲ 0.5 (τ ≲ 5 ms at 100 1/s; the demo's sample-to-command latency is 2–4 ms). The other is sensor
+noise: white noise on the measured joint positions reaches the command multiplied by K (the demo's sim
+arm is noise-free), so with noisy encoders lower the gain until that noise and the Jacobian-error
+residual balance. The re-anchoring maxima (1 mm, 0.005 rad) bound the correction to 0.1 m/s and
+0.5 rad/s.
 """
 
 from __future__ import annotations
