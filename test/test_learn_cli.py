@@ -39,6 +39,8 @@ def test_train_robot_writes_model_sidecar_plot_and_resumes(tmp_path, capsys):
         "2",
         "--out",
         str(out),
+        "--activation",
+        "silu",
     ]
     assert main(args + TINY) == 0
     report = json.loads(capsys.readouterr().out)
@@ -50,6 +52,8 @@ def test_train_robot_writes_model_sidecar_plot_and_resumes(tmp_path, capsys):
 
     assert [entry.key for entry in onnx.load(str(out)).metadata_props].count(METADATA_KEY) == 1  # replaced, not added
     assert runtime.metadata["command"].startswith("jacobian-rrmc train --kind robot:sixi2 --generate 1500")
+    assert "--activation silu" in runtime.metadata["command"]
+    assert runtime.metadata["training"]["sizes"]["activation"] == "silu"
     # The reported error, recomputed independently: the test configurations redrawn from the recorded seed
     # and compared with the analytic J0.
     metrics = runtime.metadata["metrics"]
