@@ -10,7 +10,7 @@ to ~1e-10, so FD / analytic shows how far two equally exact sources differ by ch
 measurement's noise floor). Per-phase medians say where the learned source loses or keeps up. Tilt 0 is
 the issue's own script (no tilt); the default demo tilts by 30°.
 
-    PYTHONPATH=. python benchmarks/closed_loop_sources.py [--robots puma560,sixi2] [--tilts 0,30] [--repeats 3]
+    PYTHONPATH=. python benchmarks/closed_loop_sources.py [--robots puma560,sixi2] [--tilts 0,30] [--repeats 5]
 """
 
 from __future__ import annotations
@@ -157,7 +157,7 @@ def main() -> int:
     parser.add_argument("--robots", default="puma560,sixi2")
     parser.add_argument("--tilts", default="0,30", help="tilt angles about tool x in degrees (0 = no tilt)")
     parser.add_argument("--duration", type=float, default=20.0)
-    parser.add_argument("--repeats", type=int, default=3, help="demo runs per (robot, tilt, source)")
+    parser.add_argument("--repeats", type=int, default=5, help="demo runs per (robot, tilt, source)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUTPUT)
     parser.add_argument("--plot", type=Path, default=DEFAULT_PLOT)
     args = parser.parse_args()
