@@ -91,7 +91,18 @@ class ReferencePoseTracker:
         np.multiply(rotation_error, self.gain, out=out[3:])
         return out
 
-    def hold(self, twist_world: np.ndarray) -> None:
+    def hold(self, twist_world: np.ndarray, measured_pose: np.ndarray | None = None) -> None:
         """Set the base-frame twist (6,) the reference moves with until the next measurement: the part of the
-        command the arm executes from now on."""
-        self.velocity[:] = twist_world
+        command the arm executes from now on.
+
+        A tool-frame command was turned into `twist_world` through the measured orientation; pass that
+        `measured_pose` (4, 4) and the twist is re-expressed through the reference's own orientation instead
+        (ω_ref = R_ref·Rᵀ·ω, likewise v), so the reference turns about its own tool axes. Otherwise a steady
+        orientation error e, which the loop holds to cancel a Jacobian error, would make the reference and
+        the arm turn about axes e apart, and the arm would lag the command by e × ω for as long as it turns."""
+        if measured_pose is None:
+            self.velocity[:] = twist_world
+            return
+        to_reference = self.rotation @ measured_pose[:3, :3].T
+        np.matmul(to_reference, twist_world[:3], out=self.velocity[:3])
+        np.matmul(to_reference, twist_world[3:], out=self.velocity[3:])
