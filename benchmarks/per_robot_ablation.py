@@ -80,7 +80,7 @@ def train_variant(robot: RobotModel, data, activation: str, last_joint: bool, ep
     config = TrainingConfig(epochs=epochs, pretrain=epochs - epochs // 8, learning_rate=3e-3, validation_split=0.05,
                             patience=epochs, seed=seed, sizes=sizes)  # fmt: skip
     encoding = JointAngleEncoding(robot.n_joints, last_joint=last_joint)
-    return Trainer(encoding, data, config, error_confidence=True).run(progress=False), encoding
+    return Trainer(encoding, data, config, error_confidence=True).run(progress=False)
 
 
 def main() -> int:
@@ -107,13 +107,13 @@ def main() -> int:
             rows.append((name, label, inputs, metadata["metrics"], loops))
             data = robot_training_set(robot, args.samples, np.random.default_rng(args.seed))
             for activation, last_joint in tqdm(variants, desc=name):
-                result, encoding = train_variant(robot, data, activation, last_joint, args.epochs, args.seed)
+                result = train_variant(robot, data, activation, last_joint, args.epochs, args.seed)
                 path = Path(scratch) / f"{name}_{activation}_{last_joint}.onnx"
-                export_robot(robot, result, path, {}, encoding)
+                export_robot(robot, result, path, {})
                 accuracy = measure_robot_model(path, robot, 20000, args.seed + TEST_SEED_OFFSET)
                 source = make_jacobian_source("learned", robot, model_path=str(path), confidence_threshold=0.0)
                 loops = [replica_closed_loop(robot, source, t) for t in TILTS_DEG]
-                inputs = f"q2..q{encoding.stop}"
+                inputs = f"q2..q{result.encoding.stop}"
                 rows.append((name, activation, inputs, accuracy, loops))
     command = "PYTHONPATH=. python benchmarks/per_robot_ablation.py " + shlex.join(sys.argv[1:])
     lines = [

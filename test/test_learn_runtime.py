@@ -13,7 +13,7 @@ from jacobian_rrmc.kinematics import finite_difference_jacobian, forward_kinemat
 from jacobian_rrmc.learn.export import DeployedJacobianNet  # noqa: E402
 from jacobian_rrmc.learn.features import BaseRotation  # noqa: E402
 from jacobian_rrmc.learn.model import NetSizes  # noqa: E402
-from jacobian_rrmc.learn.robot_task import export_robot, robot_encoding, train_robot  # noqa: E402
+from jacobian_rrmc.learn.robot_task import export_robot, train_robot  # noqa: E402
 from jacobian_rrmc.learn.runtime import JacobianNetRuntime, ModelFileError  # noqa: E402
 from jacobian_rrmc.learn.training import TrainingConfig  # noqa: E402
 from jacobian_rrmc.robots import load_robot  # noqa: E402
@@ -33,7 +33,7 @@ def test_onnx_output_matches_the_torch_module(puma, tiny_model, rng):
     path, result = tiny_model
     q = puma.random_configurations(64, rng)
     deployed = DeployedJacobianNet(
-        robot_encoding(puma), result.net, result.scaling, 6, BaseRotation(torch.eye(3), puma.theta_offset[0])
+        result.encoding, result.net, result.scaling, 6, BaseRotation(torch.eye(3), puma.theta_offset[0])
     ).eval()
     with torch.no_grad():
         jacobian, confidence = deployed(torch.as_tensor(q, dtype=torch.float32))

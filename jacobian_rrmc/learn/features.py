@@ -36,7 +36,6 @@ class JointAngleEncoding(nn.Module):
     def __init__(self, n_joints: int, last_joint: bool = True):
         super().__init__()
         self.n_joints = n_joints
-        self.last_joint = last_joint
         self.stop = n_joints if last_joint else n_joints - 1
         self.out_features = 2 * (self.stop - 1)
 

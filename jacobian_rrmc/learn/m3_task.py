@@ -86,15 +86,16 @@ def train_m3(kind: str, dataset: Dataset, config: TrainingConfig, out: Path, che
         trainer.resume(Path(checkpoint))
     result = trainer.run(checkpoint=checkpoint, progress=progress)
     extra = {**provenance, "training_samples": len(dataset), "dataset": dataset.metadata}
-    metadata = export_m3(kind, encoding, result, data, dataset.labels, out, extra)
+    metadata = export_m3(kind, result, data, dataset.labels, out, extra)
     if test is None:
         test = generate(DATASET_KIND[kind], test_samples or TEST_SIZE, config.seed, split="test")
     return write_metadata(out, {**metadata, "metrics": measure_m3(kind, out, test)}), result.history
 
 
-def export_m3(kind: str, encoding: M3Encoding, result: TrainingResult, data: TrainingSet, world_labels,
-              path: Path, extra: dict) -> dict:  # fmt: skip
+def export_m3(kind: str, result: TrainingResult, data: TrainingSet, world_labels, path: Path,
+              extra: dict) -> dict:  # fmt: skip
     """Export with metadata; `world_labels` (n, 36) J0 training labels give the [−1, 1] metric ranges (m3_jacob0)."""
+    encoding = result.encoding
     world_low = world_high = None
     if kind == "m3_jacob0":  # ranges of the world-frame J0 labels, for the paper's [−1, 1] metrics
         world_low, world_high = world_labels.min(axis=0).tolist(), world_labels.max(axis=0).tolist()

@@ -44,12 +44,11 @@ def train_robot(robot: RobotModel, samples: int, config: TrainingConfig, checkpo
     return trainer.run(checkpoint=checkpoint, progress=progress)
 
 
-def export_robot(robot: RobotModel, result: TrainingResult, path: Path, extra_metadata: dict,
-                 encoding: JointAngleEncoding | None = None) -> dict:  # fmt: skip
-    """Export the per-robot net with q-range metadata; returns the metadata written. `encoding` is the one
-    the net was trained with (default `robot_encoding(robot)`, as `train_robot` uses)."""
+def export_robot(robot: RobotModel, result: TrainingResult, path: Path, extra_metadata: dict) -> dict:
+    """Export the per-robot net (with the encoding it was trained on) and q-range metadata; returns the
+    metadata written."""
     base = torch.tensor(np.array(robot.base[:3, :3]), dtype=torch.float32)
-    encoding = encoding or robot_encoding(robot)
+    encoding = result.encoding
     deployed = DeployedJacobianNet(
         encoding, result.net, result.scaling, robot.n_joints,
         BaseRotation(base, robot.theta_offset[0]),

@@ -143,6 +143,7 @@ class TrainingResult:
     scaling: Scaling
     history: list[dict]
     config: TrainingConfig
+    encoding: nn.Module  # the feature encoding the net was trained on (the exported graph starts with it)
 
 
 class Trainer:
@@ -216,7 +217,7 @@ class Trainer:
             if self.error_confidence:
                 self.net.confidence_head.load_state_dict(confidence_head)
         self.net.eval()
-        return TrainingResult(self.net, self.scaling, self.history, self.config)
+        return TrainingResult(self.net, self.scaling, self.history, self.config, self.encoding)
 
     def _epoch(self, phase: str) -> float:
         head = "confidence" if phase in ("confidence", "confidence_only") else "estimation"
