@@ -22,10 +22,10 @@ the correction up.
 
 Gain. A Jacobian error ε (a learned net's, ~0.04 % for the shipped per-robot nets) makes the arm execute
 ν + d with d ≈ ε·ν; the loop holds a position error of d/K and leaves a twist error of about ḋ/K (d
-changes along the path), plus d·e^(−Kt) after each step of the command. Both fall with K, so the default
-K = 100 1/s (time constant 10 ms, five periods at 500 Hz) halves a learned source's residual against
-K = 50 (benchmarks/per_robot_ablation.py replays the demo without DDS), and also removes the lag after a
-step that any command latency τ causes. One limit is that latency: the loop rings as K·τ approaches 1, so
+changes along the path), plus d·e^(−Kt) after each step of the command. The first falls as 1/K and the
+second faster, so the default K = 100 1/s (time constant 10 ms, five periods at 500 Hz) halves a learned
+source's residual against K = 50 by this estimate, and also removes the lag after a step that any command
+latency τ causes. One limit is that latency: the loop rings as K·τ approaches 1, so
 keep K·τ ≲ 0.5 (τ ≲ 5 ms at 100 1/s; the demo's sample-to-command latency is 2–4 ms). The other is sensor
 noise: white noise on the measured joint positions reaches the command multiplied by K (the demo's sim
 arm is noise-free), so with noisy encoders lower the gain until that noise and the Jacobian-error
