@@ -96,17 +96,17 @@ def test_circle_stays_on_path(source, on_max, off_min):
     assert off > off_min and off > 10 * on
 
 
-class SkewedJacobian(JacobianSource):
+class SkewedJacobian(AnalyticJacobian):
     """The analytic J0 with a fixed 1 % error mixing its columns: a smooth, systematic Jacobian error."""
 
     name = "skewed"
 
     def __init__(self, robot):
-        self.robot = robot
+        super().__init__(robot)
         self.mix = np.eye(robot.n_joints) + 0.01 * np.random.default_rng(3).standard_normal((robot.n_joints,) * 2)
 
     def evaluate(self, q):
-        estimate = AnalyticJacobian(self.robot).evaluate(q)
+        estimate = super().evaluate(q)
         return JacobianEstimate(estimate.pose, estimate.jacobian_world @ self.mix)
 
 

@@ -207,7 +207,7 @@ class ResolvedRateController:
                 # (or the missing directions of an N < 6 arm) cannot make the reference run away.
                 achievable_twist(u, sigma, self._twist_world, damping, self._command_twist)
                 self._command_twist *= scale
-                self.drift.hold(self._command_twist, pose if self._twist_frame == "tool" else None)
+                self.drift.hold(self._command_twist, tool_frame=self._twist_frame == "tool")
             else:
                 self.drift.reset()
         np.copyto(self._last_command, q_dot)

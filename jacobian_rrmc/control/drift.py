@@ -53,6 +53,7 @@ class ReferencePoseTracker:
         self.rotation = np.eye(3)
         self.stamp = 0.0  # s, when the pose the reference is aligned with was measured
         self.velocity = np.zeros(6)  # base-frame twist [v ω] the reference moves with until the next measurement
+        self.relative = np.eye(3)  # R_ref·Rᵀ of the last `correction`: the measured orientation → the reference's
         # Load (or JIT-compile) the rotation kernels now: the first moving cycle must not stall for them.
         rotation_exp(rotation_log(self.rotation))
 
@@ -69,6 +70,7 @@ class ReferencePoseTracker:
             self.rotation[:] = pose[:3, :3]
             self.stamp = stamp
             self.velocity[:] = 0.0
+            self.relative[:] = np.eye(3)
             self.active = True
             out[:] = 0.0
             return out
@@ -82,27 +84,29 @@ class ReferencePoseTracker:
         if distance > self.max_position_error:
             position_error *= self.max_position_error / distance
             self.position[:] = pose[:3, 3] + position_error
-        rotation_error = rotation_log(self.rotation @ pose[:3, :3].T)
+        np.matmul(self.rotation, pose[:3, :3].T, out=self.relative)
+        rotation_error = rotation_log(self.relative)
         angle = float(np.linalg.norm(rotation_error))
         if angle > self.max_rotation_error:
             rotation_error *= self.max_rotation_error / angle
-            self.rotation[:] = rotation_exp(rotation_error) @ pose[:3, :3]
+            self.relative[:] = rotation_exp(rotation_error)
+            np.matmul(self.relative, pose[:3, :3], out=self.rotation)
         np.multiply(position_error, self.gain, out=out[:3])
         np.multiply(rotation_error, self.gain, out=out[3:])
         return out
 
-    def hold(self, twist_world: np.ndarray, measured_pose: np.ndarray | None = None) -> None:
+    def hold(self, twist_world: np.ndarray, tool_frame: bool = False) -> None:
         """Set the base-frame twist (6,) the reference moves with until the next measurement: the part of the
         command the arm executes from now on.
 
-        A tool-frame command was turned into `twist_world` through the measured orientation; pass that
-        `measured_pose` (4, 4) and the twist is re-expressed through the reference's own orientation instead
-        (ω_ref = R_ref·Rᵀ·ω, likewise v), so the reference turns about its own tool axes. Otherwise a steady
-        orientation error e, which the loop holds to cancel a Jacobian error, would make the reference and
-        the arm turn about axes e apart, and the arm would lag the command by e × ω for as long as it turns."""
-        if measured_pose is None:
+        With `tool_frame`, the command was given in tool axes and turned into `twist_world` through the
+        measured orientation (the pose of the last `correction`); it is re-expressed through the reference's
+        own orientation instead (ω_ref = R_ref·Rᵀ·ω, likewise v), so the reference turns about its own tool
+        axes. Otherwise a steady orientation error e, which the loop holds to cancel a Jacobian error, would
+        make the reference and the arm turn about axes e apart, and the arm would lag the command by e × ω for
+        as long as it turns."""
+        if not tool_frame:
             self.velocity[:] = twist_world
             return
-        to_reference = self.rotation @ measured_pose[:3, :3].T
-        np.matmul(to_reference, twist_world[:3], out=self.velocity[:3])
-        np.matmul(to_reference, twist_world[3:], out=self.velocity[3:])
+        np.matmul(self.relative, twist_world[:3], out=self.velocity[:3])
+        np.matmul(self.relative, twist_world[3:], out=self.velocity[3:])
