@@ -92,6 +92,7 @@ def test_train_m3_confidence_smoke(tmp_path, capsys):
         (["--kind", "m3_whatever", "--generate", "500"], "--kind must be"),
         (["--kind", "robot:puma560", "--generate", "500", "--optimiser", "lbfgs"], "--optimiser must be one of"),
         (["--kind", "robot:puma560", "--generate", "500", "--encoder", "a,b"], "comma-separated integers"),
+        (["--kind", "robot:puma560", "--generate", "500", "--activation", "relu6"], "--activation must be one of"),
         (["--kind", "robot:puma560", "--data", "somewhere"], "use --generate N"),
     ],
 )

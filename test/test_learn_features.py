@@ -53,9 +53,21 @@ def test_joint_angle_encoding_drops_joint1_and_optionally_the_last():
 
 @pytest.mark.parametrize("name", ["puma560", "sixi2"])
 @pytest.mark.parametrize(
-    "tool_point", [None, (0.0, 0.0, 0.15), (0.01, 0.0, 0.0), (0.0, 0.02, 0.1), (1e-6, 0.0, 0.0)]
-)  # None: the robot's own tool
-def test_last_joint_symmetry_matches_turning_the_last_joint(name, tool_point, rng):
+    "a_n, alpha_n, tool_point, prismatic, moves",
+    [
+        (None, None, None, False, False),  # the robot's own last link and tool
+        (0.0, 0.0, (0.0, 0.0, 0.15), False, False),
+        (0.0, 0.0, (0.01, 0.0, 0.0), False, True),
+        (0.0, 0.0, (0.0, 0.02, 0.1), False, True),
+        (0.0, 0.0, (1e-6, 0.0, 0.0), False, True),
+        (0.0, np.pi / 2, (0.0, 0.02, 0.0), False, False),  # Rx(α) turns the offset onto the axis
+        (0.0, np.pi / 2, (0.0, 0.0, 0.1), False, True),  # ... or off it
+        (0.05, 0.0, (-0.05, 0.0, 0.1), False, False),  # a_N cancelled by the tool offset
+        (0.05, 0.0, (0.0, 0.0, 0.1), False, True),
+        (0.0, 0.0, (0.0, 0.0, 0.1), True, True),  # a prismatic last joint always moves the tool point
+    ],
+)
+def test_last_joint_symmetry_matches_turning_the_last_joint(name, a_n, alpha_n, tool_point, prismatic, moves, rng):
     """The closed-form on-axis test agrees with J0 itself: turning q_N changes nothing exactly when it says so."""
     import dataclasses
 
@@ -63,14 +75,15 @@ def test_last_joint_symmetry_matches_turning_the_last_joint(name, tool_point, rn
     if tool_point is not None:
         tool = robot.tool.copy()
         tool[:3, 3] = tool_point
-        robot = dataclasses.replace(robot, tool=tool)
+        a, alpha, joint_kind = robot.a.copy(), robot.alpha.copy(), robot.prismatic.copy()
+        a[-1], alpha[-1], joint_kind[-1] = a_n, alpha_n, prismatic
+        robot = dataclasses.replace(robot, tool=tool, a=a, alpha=alpha, prismatic=joint_kind)
     q = robot.random_configurations(30, rng)
     turned = q.copy()
     turned[:, -1] += rng.uniform(0.3, 2.0, 30)
     change = np.abs(jacobian_world(robot, q) - jacobian_world(robot, turned)).max()
-    moves = last_joint_moves_jacobian(robot)
-    assert moves == (change > 1e-12), (moves, change)
-    assert moves == (tool_point is not None and tool_point[:2] != (0.0, 0.0))
+    assert (change > 1e-12) == moves, change
+    assert last_joint_moves_jacobian(robot) == moves
 
 
 def test_m3_rotation_features_match_rx_ry_rz(rng):

@@ -34,9 +34,7 @@ def register(subparsers) -> None:
     parser.add_argument("--confidence-head", default="32", help="confidence head widths")
     parser.add_argument("--batch-norm", action="store_true", help="batch normalisation after each dense layer")
     parser.add_argument("--dropout", type=float, default=0.0)
-    parser.add_argument(
-        "--activation", default="prelu", choices=("prelu", "silu"), help="prelu (the paper) or silu (smooth)"
-    )
+    parser.add_argument("--activation", default="prelu", help="prelu (the paper) or silu (smooth)")
     parser.add_argument(
         "--tolerance", type=float, default=0.01, help="robot kinds: confidence label = rel. error < this"
     )
@@ -66,11 +64,13 @@ def _widths(text: str, name: str) -> tuple[int, ...]:
 
 
 def training_config(args):
-    from jacobian_rrmc.learn.model import NetSizes
+    from jacobian_rrmc.learn.model import ACTIVATIONS, NetSizes
     from jacobian_rrmc.learn.training import OPTIMISERS, TrainingConfig
 
     if args.optimiser.lower() not in OPTIMISERS:
         raise UsageError(f"--optimiser must be one of {', '.join(OPTIMISERS)}")
+    if args.activation not in ACTIVATIONS:
+        raise UsageError(f"--activation must be one of {', '.join(ACTIVATIONS)}")
     if args.epochs < 1 or args.batch_size < 2 or not 0 < args.validation_split < 1:
         raise UsageError("--epochs ≥ 1, --batch-size ≥ 2 and 0 < --validation-split < 1 are required")
     sizes = NetSizes(

@@ -4,7 +4,8 @@ Each block is a stack of dense layers with PReLU (the paper's choice) or SiLU; b
 dropout are configurable per block. SiLU makes the net a smooth function of its inputs, so its error is
 smooth too: a PReLU net is piecewise linear, and the slope of its error jumps at every kink. That slope
 is what a closed loop feels — a Jacobian error ε along a path leaves a twist error of about ε̇/K under
-drift correction with gain K — so the per-robot nets, which run inside the loop, use SiLU; it also fits
+drift correction with gain K — so the shipped per-robot nets, which run inside the loop, are trained with
+`--activation silu` (models/MODEL_CARD.md); it also fits
 a smooth Jacobian more accurately for the same size and training time
 (benchmarks/results/per_robot_ablation.md). The M3 nets keep PReLU, as in the paper.
 

@@ -12,6 +12,7 @@ import numpy as np
 from jacobian_rrmc.kinematics import jacobian_world, world_to_end_effector
 from jacobian_rrmc.learn.training import TrainingSet
 from jacobian_rrmc.robots import RobotModel
+from jacobian_rrmc.spatial import rot_x
 
 
 def check_per_robot_supported(robot: RobotModel) -> None:
@@ -31,10 +32,8 @@ def last_joint_moves_jacobian(robot: RobotModel, tolerance: float = 1e-12) -> bo
     """
     if robot.prismatic[-1]:
         return True
-    alpha, tool = robot.alpha[-1], robot.tool[:3, 3]
-    w_x = robot.a[-1] + tool[0]
-    w_y = np.cos(alpha) * tool[1] - np.sin(alpha) * tool[2]
-    return bool(np.hypot(w_x, w_y) > tolerance)
+    w = np.array([robot.a[-1], 0.0, 0.0]) + rot_x(robot.alpha[-1]) @ robot.tool[:3, 3]
+    return bool(np.hypot(w[0], w[1]) > tolerance)
 
 
 def jacobian_in_joint1_frame(robot: RobotModel, q: np.ndarray) -> np.ndarray:
