@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from jacobian_rrmc.control import ControllerConfig, read_node_parameters, split_node_parameters
+from jacobian_rrmc.control import ControllerConfig
 from jacobian_rrmc.control.controller import ResolvedRateController
 from jacobian_rrmc.jacobians import make_jacobian_source
 from jacobian_rrmc.jacobians.learned import shipped_model_path
@@ -51,7 +51,7 @@ def replica_closed_loop(
 ) -> tuple[TrackingResult, float]:
     """The demo's script through the controller and the kinematic arm, without DDS (see module docstring);
     returns the scored tracking and the fraction of cycles the source fell back."""
-    config = ControllerConfig.from_mapping(split_node_parameters(read_node_parameters())[0])
+    config = ControllerConfig()  # the defaults, equal to config/rrmc.yaml (test_controller_config checks it)
     controller = ResolvedRateController(robot, source, config)
     arm = ArmSimulator(robot, robot.configuration(robot.default_configuration_name))
     script = script_for_robot(robot.name, duration, np.deg2rad(tilt_deg))
@@ -126,7 +126,7 @@ def main() -> int:
         "and the joints the net reads differ",
         "- J error: relative Frobenius error of J0 on 20 000 fresh in-limit configurations (onnxruntime)",
         "- closed loop: RMS twist error of the demo script (20 s; tilt 0° and 30°) with the exported model as the "
-        "learned source (confidence threshold 0: the net every cycle), controller from config/rrmc.yaml, in a "
+        "learned source (confidence threshold 0: the net every cycle), controller defaults (= config/rrmc.yaml), in a "
         "DDS-free replica of the demo (arm stepped at the "
         "control rate); the analytic row is that replica's floor; the shipped-model row is the model in models/ "
         "(its own, larger recipe; J errors from its metadata)",
