@@ -126,7 +126,7 @@ def main() -> int:
         "and the joints the net reads differ",
         "- J error: relative Frobenius error of J0 on 20 000 fresh in-limit configurations (onnxruntime)",
         "- closed loop: RMS twist error of the demo script (20 s; tilt 0° and 30°) with the exported model as the "
-        "learned source (confidence threshold 0: the net every cycle), controller defaults (= config/rrmc.yaml), in a "
+        "learned source (confidence threshold 0: the net every cycle), controller from config/rrmc.yaml, in a "
         "DDS-free replica of the demo (arm stepped at the "
         "control rate); the analytic row is that replica's floor; the shipped-model row is the model in models/ "
         "(its own, larger recipe; J errors from its metadata)",
