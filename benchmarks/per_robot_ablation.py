@@ -5,11 +5,11 @@ activation and the input encoding differ), exports each to ONNX and measures:
 
 - the median / p95 relative Frobenius error of J0 on fresh in-limit configurations (onnxruntime);
 - the closed-loop RMS twist error of the demo script with the learned source (the exported model
-  through `LearnedJacobian` with confidence threshold 0, so every cycle uses the net and the loop measures
-  it, not the fallback; the controller from config/rrmc.yaml), in a deterministic replica of the
-  demo without DDS: the simulated arm steps at the control rate, each cycle reads its latest joint
-  state and its command drives the next step. It isolates what the Jacobian source contributes; the
-  analytic source in the same replica shows the floor (no scheduling jitter here, unlike the DDS demo).
+  through `LearnedJacobian` with confidence threshold 0 and no secant correction, so every cycle uses
+  the net alone and the loop measures it, not the fallback or the correction; the controller from
+  config/rrmc.yaml), in `demo_replica`, the demo without DDS. It isolates what the Jacobian source
+  contributes; the analytic source in the same replica shows the floor (no scheduling jitter here,
+  unlike the DDS demo).
 
     PYTHONPATH=. python benchmarks/per_robot_ablation.py [--samples 100000] [--epochs 40]
 """
@@ -26,8 +26,6 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from jacobian_rrmc.control import ControllerConfig
-from jacobian_rrmc.control.controller import ResolvedRateController
 from jacobian_rrmc.jacobians import make_jacobian_source
 from jacobian_rrmc.jacobians.learned import shipped_model_path
 from jacobian_rrmc.learn.features import JointAngleEncoding
@@ -38,40 +36,10 @@ from jacobian_rrmc.learn.runtime import JacobianNetRuntime
 from jacobian_rrmc.learn.training import Trainer, TrainingConfig
 from jacobian_rrmc.machine import machine_summary
 from jacobian_rrmc.robots import RobotModel, load_robot
-from jacobian_rrmc.ros.arm_simulator import ArmSimulator
-from jacobian_rrmc.ros.demo_metrics import TrackingResult, score_tracking
-from jacobian_rrmc.ros.twist_script import script_for_robot
+from jacobian_rrmc.ros.demo_replica import replica_closed_loop
 
 RESULTS = Path(__file__).resolve().parent / "results"
 TILTS_DEG = (0.0, 30.0)
-
-
-def replica_closed_loop(
-    robot: RobotModel, source, tilt_deg: float, duration: float = 20.0
-) -> tuple[TrackingResult, float]:
-    """The demo's script through the controller and the kinematic arm, without DDS (see module docstring);
-    returns the scored tracking and the fraction of cycles the source fell back."""
-    config = ControllerConfig()  # the defaults, equal to config/rrmc.yaml (test_controller_config checks it)
-    controller = ResolvedRateController(robot, source, config)
-    arm = ArmSimulator(robot, robot.configuration(robot.default_configuration_name))
-    script = script_for_robot(robot.name, duration, np.deg2rad(tilt_deg))
-    warm_up, period = 0.5, config.period
-    steps = int(round((warm_up + script.duration + 0.2) / period))
-    times, positions = np.empty(steps), np.empty((steps, robot.n_joints))
-    arm.step(0.0)
-    fell_back = 0
-    for k in range(steps):
-        t = (k + 1) * period
-        arm.step(t)
-        times[k], positions[k] = t - warm_up, arm.q
-        controller.set_joint_state(arm.q, t, t)
-        segment = script.segment_at(t - warm_up) if t >= warm_up else None
-        twist, frame = (segment.twist, segment.frame) if segment else (np.zeros(6), "base")
-        controller.set_twist(twist, frame, t)
-        output = controller.update(t)
-        fell_back += output.fell_back
-        arm.command(output.joint_velocity, t)
-    return score_tracking(robot, script, times, positions), fell_back / steps
 
 
 def train_variant(robot: RobotModel, data, activation: str, last_joint: bool, epochs: int, seed: int):
@@ -100,7 +68,7 @@ def main() -> int:
             floor = [replica_closed_loop(robot, make_jacobian_source("analytic", robot), t) for t in TILTS_DEG]
             rows.append((name, "analytic (floor)", "", None, floor))
             metadata = JacobianNetRuntime(shipped_model_path(name), robot=name, n_joints=robot.n_joints).metadata
-            shipped = make_jacobian_source("learned", robot, confidence_threshold=0.0)
+            shipped = make_jacobian_source("learned", robot, confidence_threshold=0.0, secant_correction=False)
             loops = [replica_closed_loop(robot, shipped, t) for t in TILTS_DEG]
             label = f"shipped model ({metadata['training']['sizes']['activation']})"
             inputs = "q2.." + metadata["net_inputs"][-1].split()[-1]
@@ -111,7 +79,9 @@ def main() -> int:
                 path = Path(scratch) / f"{name}_{activation}_{last_joint}.onnx"
                 export_robot(robot, result, path, {})
                 accuracy = measure_robot_model(path, robot, 20000, args.seed + TEST_SEED_OFFSET)
-                source = make_jacobian_source("learned", robot, model_path=str(path), confidence_threshold=0.0)
+                source = make_jacobian_source(
+                    "learned", robot, model_path=str(path), confidence_threshold=0.0, secant_correction=False
+                )
                 loops = [replica_closed_loop(robot, source, t) for t in TILTS_DEG]
                 inputs = f"q2..q{result.encoding.stop}"
                 rows.append((name, activation, inputs, accuracy, loops))
@@ -126,9 +96,9 @@ def main() -> int:
         "and the joints the net reads differ",
         "- J error: relative Frobenius error of J0 on 20 000 fresh in-limit configurations (onnxruntime)",
         "- closed loop: RMS twist error of the demo script (20 s; tilt 0° and 30°) with the exported model as the "
-        "learned source (confidence threshold 0: the net every cycle), controller from config/rrmc.yaml, in a "
-        "DDS-free replica of the demo (arm stepped at the "
-        "control rate); the analytic row is that replica's floor; the shipped-model row is the model in models/ "
+        "learned source (confidence threshold 0, no secant correction: the net alone, every cycle), controller "
+        "from config/rrmc.yaml, in a DDS-free replica of the demo (arm stepped at the control rate); the analytic "
+        "row is that replica's floor; the shipped-model row is the model in models/ "
         "(its own, larger recipe; J errors from its metadata)",
         "",
         "| robot | activation | net reads | median J error | p95 J error | RMS linear, 0° (m/s) | RMS angular, 0° "

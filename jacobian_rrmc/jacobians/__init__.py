@@ -20,6 +20,7 @@ def make_jacobian_source(
     model_path: str | None = None,
     confidence_threshold: float = 0.5,
     on_model_error: str = "fail",
+    secant_correction: bool = True,
 ) -> JacobianSource:
     """The source named `kind` (one of `JACOBIAN_SOURCES`) for `robot`.
 
@@ -37,6 +38,7 @@ def make_jacobian_source(
             confidence_threshold=confidence_threshold,
             on_model_error=on_model_error,
             fd_step=fd_step,
+            secant_correction=secant_correction,
         )
     raise ValueError(f"jacobian_source must be one of {JACOBIAN_SOURCES}, got {kind!r}")
 

@@ -5,6 +5,10 @@ confidence); the estimate is used when confidence ≥ `confidence_threshold` and
 cycle uses central finite differences and reports ``fell_back=True``. The pose always comes from
 forward kinematics (the net estimates only the Jacobian).
 
+With ``secant_correction`` (the default) each net estimate is corrected along the direction the arm
+moved since the previous call, from the two poses FK already gave (`SecantCorrection`). It assumes
+successive calls follow one measured trajectory, as the controller's do. A fallback cycle resets it.
+
 The model is checked once at construction (`JacobianNetRuntime`): missing, corrupt, or made for
 another robot / joint count → `LearnedModelError` with ``on_model_error="fail"``, or with
 ``on_model_error="fallback"`` a one-time warning, `status` saying why, and finite differences every
@@ -19,6 +23,7 @@ import warnings
 import numpy as np
 
 from jacobian_rrmc.jacobians.finite_difference import FiniteDifferenceJacobian
+from jacobian_rrmc.jacobians.secant_correction import SecantCorrection
 from jacobian_rrmc.jacobians.source import JacobianEstimate, JacobianSource
 from jacobian_rrmc.kinematics import forward_kinematics
 from jacobian_rrmc.kinematics.finite_difference import DEFAULT_STEP
@@ -54,6 +59,7 @@ class LearnedJacobian(JacobianSource):
         confidence_threshold: float = 0.5,
         on_model_error: str = "fail",
         fd_step: float = DEFAULT_STEP,
+        secant_correction: bool = True,
     ) -> None:
         if on_model_error not in ON_MODEL_ERROR:
             raise ValueError(f"on_model_error must be one of {ON_MODEL_ERROR}, got {on_model_error!r}")
@@ -63,6 +69,7 @@ class LearnedJacobian(JacobianSource):
         self.model_path = model_path or shipped_model_path(robot.name)
         self.confidence_threshold = float(confidence_threshold)
         self._fallback = FiniteDifferenceJacobian(robot, fd_step)
+        self._secant = SecantCorrection(robot.n_joints) if secant_correction else None
         self._runtime: JacobianNetRuntime | None = None
         try:
             self._runtime = JacobianNetRuntime(self.model_path, robot=robot.name, n_joints=robot.n_joints, kind="robot")
@@ -86,9 +93,14 @@ class LearnedJacobian(JacobianSource):
         value = float(confidence[0])
         if value < self.confidence_threshold or not math.isfinite(float(jacobian.sum())):
             return self._fall_back(q, value)
-        return JacobianEstimate(forward_kinematics(self.robot, q), jacobian[0].astype(float), False, value)
+        pose, estimate = forward_kinematics(self.robot, q), jacobian[0].astype(float)
+        if self._secant is not None:
+            estimate = self._secant.correct(q, pose, estimate)
+        return JacobianEstimate(pose, estimate, False, value)
 
     def _fall_back(self, q: np.ndarray, confidence: float) -> JacobianEstimate:
+        if self._secant is not None:
+            self._secant.reset()
         estimate = self._fallback.evaluate(q)
         estimate.fell_back = True
         estimate.confidence = confidence

@@ -43,6 +43,9 @@ RRMC_NODE_SHELL = (
     ),
     ParameterSpec("on_model_error", "fail", "learned source: if the model cannot load", choices=ON_MODEL_ERROR),
     ParameterSpec(
+        "secant_correction", True, "learned source: correct the net along the measured motion (Broyden secant)"
+    ),
+    ParameterSpec(
         "twist_stamped", True, "cmd_twist is geometry_msgs/TwistStamped (false: plain Twist in the base frame)"
     ),
     ParameterSpec(

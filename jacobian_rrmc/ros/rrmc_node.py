@@ -76,6 +76,7 @@ class RrmcNode(Node):
             model_path=params["model_path"] or None,
             confidence_threshold=params["confidence_threshold"],
             on_model_error=params["on_model_error"],
+            secant_correction=params["secant_correction"],
         )
         self.config = ControllerConfig.from_mapping(split_node_parameters(params)[0])
         self.controller = ResolvedRateController(self.robot, source, self.config)

@@ -1,0 +1,119 @@
+"""Secant correction of an estimated Jacobian along the direction the arm actually moves (Broyden's update).
+
+A learned J0 is off by a small, smooth error E(q). In a drift-corrected loop what the hand feels is E·q̇,
+and only along q̇. Consecutive measured states already measure that product exactly. With s = q₁ − q₀
+and the tool poses T₀, T₁ from exact forward kinematics, the measured motion is
+Δx = [p₁ − p₀, log(R₁R₀ᵀ)] (base frame, tool point; metres, radians). It equals J(q at the step's
+midpoint)·s, to O(|s|³).
+
+The loop needs J at q₁, half a step further on. The previous step (s′, Δx′) measured J one step earlier,
+so a linear extrapolation along the path gives the target
+
+    J(q₁)·s ≈ (1 + α)·Δx − α·J′s,   α = |s| / (|s| + |s′|)  (½ for equal steps),
+    J′s ≈ λ·Δx′ + Ĵ₁·(s − λs′),     λ = |s| / |s′|.
+
+The estimate Ĵ₁ only supplies the small part of s that is not along s′. The half step comes from measured
+motion, not from the estimate's own change between the two states: single-precision rounding in a net
+is an unsmooth error that the drift loop cannot absorb, and the difference of two net outputs exposes it.
+
+The correction C is a 6×N matrix added to the estimate. Broyden's least-change update,
+C ← C + (target − (Ĵ₁ + C)s) sᵀ / sᵀs, makes (Ĵ₁ + C)s equal the target exactly. It leaves every
+direction orthogonal to s untouched, and those keep coming from the estimate. The first step after a
+reset has no previous step and uses Δx itself.
+
+No extra forward kinematics is needed: the pose is computed every cycle anyway. It is a finite
+difference along the measured motion, for free. Joint-position noise does not bias it, because Δx and s
+come from the same measured q₀ and q₁, and FK is exact for any pair.
+
+Guards:
+- A step longer than `max_step` is not local, so it is not used, and the next step does not extrapolate
+  from it. A repeated state (s = 0) is skipped.
+- C fades as exp(−|s|/`length`) with the distance travelled, so corrections learned far away fade out.
+- If C grows beyond `max_relative` × ‖Ĵ‖_F, the estimate and FK disagree by more than the net claims,
+  and C is dropped rather than trusted.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from jacobian_rrmc.spatial import rotation_log
+
+MIN_STEP = 1e-8  # rad (m); below this the pose difference is dominated by rounding
+
+
+class SecantCorrection:
+    """Broyden secant correction of successive Jacobian estimates along one measured joint trajectory.
+
+    Args:
+        n_joints: N.
+        length: rad (m); the correction fades by exp(−distance/length) as the joints move.
+        max_step: rad (m); longer steps between consecutive states are not used for an update.
+        max_relative: bound on ‖C‖_F / ‖Ĵ‖_F; a larger correction is dropped (reset to zero).
+    """
+
+    def __init__(self, n_joints: int, length: float = 0.1, max_step: float = 0.02, max_relative: float = 0.02):
+        if not (length > 0 and max_step > MIN_STEP and max_relative > 0):
+            raise ValueError(f"need length > 0, max_step > {MIN_STEP:g} and max_relative > 0")
+        self.length, self.max_step, self.max_relative = float(length), float(max_step), float(max_relative)
+        self.correction = np.zeros((6, n_joints))  # C, added to the estimate
+        self._q = np.zeros(n_joints)
+        self._pose = np.eye(4)
+        self._has_state = False  # a previous (q, pose) to difference against
+        self._previous_step = np.zeros(n_joints)  # s′
+        self._previous_motion = np.zeros(6)  # Δx′
+        self._has_step = False  # s′, Δx′ are from the last step and usable
+        self._step = np.zeros(n_joints)
+        self._motion = np.zeros(6)
+        self._target = np.zeros(6)
+        self._side = np.zeros(n_joints)
+
+    def reset(self) -> None:
+        """Forget the correction and the previous states (e.g. when the estimate was not used)."""
+        self.correction[:] = 0.0
+        self._has_state = self._has_step = False
+
+    def correct(self, q: np.ndarray, pose: np.ndarray, estimate: np.ndarray) -> np.ndarray:
+        """Update C from the step to (q, pose) and return `estimate` + C (a new (6, N) array).
+
+        q (N,) rad/m: measured joint positions; pose (4, 4): FK of q in the base frame; estimate (6, N):
+        the source's J0 at q. The first call (or the first after `reset`) returns the estimate unchanged.
+        """
+        if self._has_state:
+            self._update(q, pose, estimate)
+        np.copyto(self._q, q)
+        np.copyto(self._pose, pose)
+        self._has_state = True
+        return estimate + self.correction
+
+    def _update(self, q: np.ndarray, pose: np.ndarray, estimate: np.ndarray) -> None:
+        step = np.subtract(q, self._q, out=self._step)
+        squared = float(step @ step)
+        if squared == 0.0:  # the same state again (a timer cycle without a new joint state)
+            return
+        length = math.sqrt(squared)
+        self.correction *= math.exp(-length / self.length)
+        if not MIN_STEP**2 < squared <= self.max_step**2:
+            self._has_step = False
+            return
+        motion = self._motion
+        np.subtract(pose[:3, 3], self._pose[:3, 3], out=motion[:3])
+        motion[3:] = rotation_log(pose[:3, :3] @ self._pose[:3, :3].T)
+        target = self._target
+        np.copyto(target, motion)
+        if self._has_step:
+            previous_length = math.sqrt(float(self._previous_step @ self._previous_step))
+            ratio, alpha = length / previous_length, length / (length + previous_length)
+            side = np.subtract(step, ratio * self._previous_step, out=self._side)  # the part of s not along s′
+            target *= 1.0 + alpha
+            target -= alpha * ratio * self._previous_motion
+            target -= alpha * (estimate @ side)
+        target -= (estimate + self.correction) @ step  # the residual target − (Ĵ₁ + C)s
+        self.correction += np.outer(target, step / squared)
+        if np.linalg.norm(self.correction) > self.max_relative * np.linalg.norm(estimate):
+            self.correction[:] = 0.0
+        np.copyto(self._previous_step, step)
+        np.copyto(self._previous_motion, motion)
+        self._has_step = True
