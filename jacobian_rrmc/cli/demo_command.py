@@ -25,6 +25,13 @@ def register(subparsers) -> None:
     parser.add_argument(
         "--tilt-deg", type=float, default=30.0, help="tilt about the tool x axis after the roll (0 = no tilt)"
     )
+    parser.add_argument(
+        "--timing",
+        choices=("lockstep", "free"),
+        default="lockstep",
+        help="lockstep: the sim arm waits for each answer, repeatable runs (default); free: both run on timers, "
+        "the host's scheduling jitter included",
+    )
     parser.add_argument("--plot", metavar="FILE.png", help="write the tool path and joint velocities to a PNG")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     parser.set_defaults(handler=run, parser=parser)
@@ -49,7 +56,7 @@ def run(args) -> int:
     from jacobian_rrmc.ros.demo import run_demo, summary_table
 
     try:
-        demo = run_demo(args.robot, args.jacobian, args.duration, args.rate, tilt_deg=args.tilt_deg)
+        demo = run_demo(args.robot, args.jacobian, args.duration, args.rate, tilt_deg=args.tilt_deg, timing=args.timing)
     except (RuntimeError, ValueError, KeyError) as error:
         print(f"jacobian-rrmc demo: {error}", file=sys.stderr)
         return 1
@@ -60,7 +67,7 @@ def run(args) -> int:
         data = demo.plot_data
         # Every option that shapes the figure (tilt, rate, duration …) is in the regenerating command.
         made_by = command_line(args, exclude=("json",))
-        title = f"{robot.name}, {args.jacobian} Jacobian, {demo.control_rate:g} Hz — made by: {made_by}"
+        title = f"{robot.name}, {args.jacobian} Jacobian, {demo.control_rate:g} Hz, {args.timing} — made by: {made_by}"
         plot_demo(
             args.plot,
             title,

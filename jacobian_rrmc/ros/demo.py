@@ -5,8 +5,16 @@
     recorder ◀── joint_states, commands   (scores the run afterwards, see demo_metrics)
 
 All nodes share one rclpy Context and one executor (`create_executor`); messages still go through the
-middleware (DDS), exactly as between processes. Times are ROS (system) time from the sim arm's
-JointState stamps, relative to the instant the script started.
+middleware (DDS), exactly as between processes. Every time is the sim arm's clock, read from its
+JointState stamps: the script runs on it, and the scoring uses it, relative to the script's start.
+
+Timing (`timing`):
+    lockstep  (default) the sim arm waits for the command answering each joint state and its clock
+              advances exactly one period per step (`sim_arm`'s ``lockstep``); rrmc_node runs one cycle per
+              joint state (``trigger: joint_state``), like a ros2_control loop. Runs are repeatable, so two
+              Jacobian sources can be compared to within a few percent.
+    free      the sim arm steps on its own timer and rrmc_node on its own (the config's ``trigger``), both on
+              the host's clock: the scheduling jitter of this one Python process is part of the result.
 """
 
 from __future__ import annotations
@@ -37,29 +45,37 @@ from jacobian_rrmc.ros.twist_script import TwistScript, script_for_robot
 SCRIPT_RATE = 100.0  # Hz, TwistStamped publishing rate (a teleoperation device's typical rate)
 WARM_UP = 0.5  # s of closed loop before the script starts (statistics are reset after it)
 SETTLE = 0.1  # s after each commanded step left out of the twist error
+TIMINGS = ("lockstep", "free")
 
 
 class TwistScriptNode(Node):
-    """Publishes the script's twist on cmd_twist at SCRIPT_RATE once `start(now)` was called."""
+    """Publishes the script's twist on cmd_twist at SCRIPT_RATE once `start()` was called. Script time is the
+    sim arm's clock (the newest joint_states stamp), so the script keeps pace with the arm in either timing."""
 
     def __init__(self, script: TwistScript, base_frame: str, tool_frame: str, *, context):
         super().__init__("twist_script", context=context)
         self.script = script
-        self.start_ns: int | None = None  # ROS time of the script start, integer ns
+        self.start_ns: int | None = None  # the arm's time at the script start, integer ns
+        self._arm_time_ns: int | None = None
         self._frames = {"base": base_frame, "tool": tool_frame}
         self._publisher = self.create_publisher(TwistStamped, "cmd_twist", QoSProfile(depth=10))
+        self.create_subscription(JointState, "joint_states", self._on_joint_state, qos_profile_sensor_data)
         self.create_timer(1.0 / SCRIPT_RATE, self._publish)
 
     def start(self) -> None:
-        self.start_ns = self.get_clock().now().nanoseconds
+        if self._arm_time_ns is None:
+            raise RuntimeError("the script cannot start before the first joint state")
+        self.start_ns = self._arm_time_ns
+
+    def _on_joint_state(self, message: JointState) -> None:
+        self._arm_time_ns = stamp_nanoseconds(message.header.stamp)
 
     def _publish(self) -> None:
         if self.start_ns is None:
             return
-        now = self.get_clock().now()
-        segment = self.script.segment_at((now.nanoseconds - self.start_ns) * 1e-9)
+        segment = self.script.segment_at((self._arm_time_ns - self.start_ns) * 1e-9)
         message = TwistStamped()
-        message.header.stamp = now.to_msg()
+        message.header.stamp = self.get_clock().now().to_msg()
         message.header.frame_id = self._frames[segment.frame]
         (message.twist.linear.x, message.twist.linear.y, message.twist.linear.z) = segment.twist[:3].tolist()
         (message.twist.angular.x, message.twist.angular.y, message.twist.angular.z) = segment.twist[3:].tolist()
@@ -94,6 +110,7 @@ class DemoRun:
 
     robot: str
     jacobian: str
+    timing: str
     control_rate: float
     script: TwistScript
     tracking: TrackingResult | None
@@ -101,12 +118,14 @@ class DemoRun:
     state_time: dict
     fallback_rate: float
     ros_domain_id: int
+    lockstep: dict = field(default_factory=dict)  # waits and timeouts of the sim arm during the script
     plot_data: dict = field(repr=False, default_factory=dict)
 
     def summary(self) -> dict:
         return {
             "robot": self.robot,
             "jacobian": self.jacobian,
+            "timing": self.timing,
             "duration_s": round(self.script.duration, 3),
             "tilt_deg": round(float(np.rad2deg(self.script.tilt_angle)), 6),
             "control_rate_hz": self.control_rate,
@@ -126,17 +145,29 @@ class DemoRun:
             "compute_p99_us": self.loop["compute_p99_us"],
             "state_time_s": {k: round(v, 4) for k, v in self.state_time.items() if v > 0},
             "fallback_rate": self.fallback_rate,
+            "lockstep_waits": self.lockstep.get("waits", 0),
+            "lockstep_timeouts": self.lockstep.get("timeouts", 0),
             "ros_domain_id": self.ros_domain_id,
         }
 
 
 def run_demo(
-    robot: str, jacobian: str, duration: float, rate: float | None, progress: bool = True, tilt_deg: float = 30.0
+    robot: str,
+    jacobian: str,
+    duration: float,
+    rate: float | None,
+    progress: bool = True,
+    tilt_deg: float = 30.0,
+    timing: str = "lockstep",
 ) -> DemoRun:
-    """Run the closed loop for the script's `duration` (s) and score it; `tilt_deg` = 0 drops the tool-x tilt.
+    """Run the closed loop for the script's `duration` (s) and score it; `tilt_deg` = 0 drops the tool-x tilt;
+    `timing` is one of TIMINGS (module docstring).
 
     Needs an isolated ROS environment
     (see environment.isolate_ros_traffic), set before this is called."""
+    if timing not in TIMINGS:
+        raise ValueError(f"timing must be one of {TIMINGS}, got {timing!r}")
+    lockstep = timing == "lockstep"
     context = Context()
     rclpy.init(context=context, args=[])
     nodes = []
@@ -144,10 +175,13 @@ def run_demo(
         rrmc_overrides = [Parameter("robot", value=robot), Parameter("jacobian_source", value=jacobian)]
         if rate is not None:
             rrmc_overrides.append(Parameter("control_rate", value=float(rate)))
+        if lockstep:
+            rrmc_overrides.append(Parameter("trigger", value="joint_state"))
         controller = RrmcNode(context=context, parameter_overrides=rrmc_overrides)
         # The arm simulates (and publishes joint_states) at the control rate: a faster sim adds load, not accuracy.
         sim_overrides = [Parameter("robot", value=robot), Parameter("initial_configuration", value="")]  # its default
         sim_overrides.append(Parameter("rate", value=controller.config.control_rate))
+        sim_overrides.append(Parameter("lockstep", value=lockstep))
         sim = SimArmNode(context=context, parameter_overrides=sim_overrides)
         script = script_for_robot(controller.robot.name, duration, np.deg2rad(tilt_deg))
         scripter = TwistScriptNode(script, sim.robot.base_frame, sim.robot.tool_frame, context=context)
@@ -161,7 +195,9 @@ def run_demo(
         _spin_for(executor, WARM_UP, None)
         controller.reset_statistics(window_seconds=script.duration + 1.0)
         scripter.start()
+        waits, timeouts = sim.lockstep_waits, sim.lockstep_timeouts
         _spin_for(executor, script.duration + 0.2, "demo" if progress else None)
+        lockstep_counts = {"waits": sim.lockstep_waits - waits, "timeouts": sim.lockstep_timeouts - timeouts}
         loop = controller.loop_statistics.summary()
         state_time = dict(controller.state_statistics.state_time)
         fallback_rate = controller.state_statistics.fallback_rate
@@ -173,6 +209,7 @@ def run_demo(
     run = DemoRun(
         sim.robot.name,
         jacobian,
+        timing,
         controller.config.control_rate,
         script,
         None,
@@ -180,6 +217,7 @@ def run_demo(
         state_time,
         fallback_rate,
         int(os.environ.get("ROS_DOMAIN_ID", "0")),
+        lockstep_counts if lockstep else {},
     )
     _score(run, recorder, scripter.start_ns, sim.robot)
     return run
@@ -234,7 +272,7 @@ def summary_table(result: dict) -> str:
     speed, rms, worst = result["commanded_speed"], result["twist_error_rms"], result["twist_error_max"]
     lines = [
         f"robot {result['robot']}, {result['jacobian']} Jacobian, {result['control_rate_hz']:g} Hz, "
-        f"{result['duration_s']:g} s script, ROS_DOMAIN_ID {result['ros_domain_id']}",
+        f"{result['timing']} timing, {result['duration_s']:g} s script, ROS_DOMAIN_ID {result['ros_domain_id']}",
         f"  commanded speed              {speed[0]:.4f} m/s, {speed[1]:.4f} rad/s",
         f"  twist error RMS (lin, ang)   {rms[0]:.2e} m/s, {rms[1]:.2e} rad/s",
         f"  twist error max (lin, ang)   {worst[0]:.2e} m/s, {worst[1]:.2e} rad/s",
@@ -248,6 +286,7 @@ def summary_table(result: dict) -> str:
         f"jitter σ {result['loop_period_jitter_ms']:.3f} ms)",
         f"  compute p99                  {result['compute_p99_us']:.0f} µs",
         f"  fallback Jacobian rate       {result['fallback_rate']:.3f}",
+        f"  lockstep waits / timeouts    {result['lockstep_waits']} / {result['lockstep_timeouts']}",
         "  time per controller state:",
     ]
     lines += [f"    {state:<26} {seconds:8.3f} s" for state, seconds in result["state_time_s"].items()]

@@ -77,6 +77,12 @@ SIM_ARM_SPECS = (
     ParameterSpec("noise_std", 0.0, "Gaussian noise on measured positions (rad or m)", (0.0, 0.1)),
     ParameterSpec("latency", 0.0, "delay before a command takes effect (s)", (0.0, 1.0)),
     ParameterSpec("seed", 0, "seed of the measurement noise", (0, 2**31 - 1)),
+    ParameterSpec(
+        "lockstep", False, "step only once the command answering the last joint_states arrived (exact 1/rate clock)"
+    ),
+    ParameterSpec(
+        "lockstep_timeout", 0.02, "lockstep: step anyway after waiting this long for a command (s)", (1e-3, 1.0)
+    ),
 )
 
 

@@ -5,13 +5,26 @@ out  joint_states                           sensor_msgs/JointState (names from t
                                             positions with optional noise, velocities, header stamp)
 A command of the wrong length or with non-finite values is dropped with a throttled warning (the arm
 keeps its previous command until the command timeout stops it).
+
+Two timings (parameter ``lockstep``):
+    free      (default) a timer steps the arm at `rate` on the ROS clock and stamps each state with the
+              time of its step. Commands take effect at the step after they arrive, so a late command or
+              a late tick changes what the arm does: the scheduling jitter of the host is part of the run.
+    lockstep  each step waits until a command has arrived since the last published state (the answer of an
+              rrmc_node with ``trigger: joint_state``), like a ros2_control loop's read → update → write.
+              After `lockstep_timeout` s without one it steps anyway (counted in `lockstep_timeouts`). The
+              arm's clock advances exactly 1/rate per step: stamps are start + k/rate. Runs are repeatable,
+              because host scheduling changes when a step happens, not what it does.
 """
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 from rclpy.node import Node
 from rclpy.qos import QoSProfile, qos_profile_sensor_data
+from rclpy.time import Time
 from sensor_msgs.msg import JointState
 from std_msgs.msg import Float64MultiArray
 
@@ -23,7 +36,8 @@ from jacobian_rrmc.ros.parameters import declare, sim_arm_specs
 
 
 class SimArmNode(Node):
-    """Integrates commands at `rate` Hz and publishes joint_states each step; `simulator` is public."""
+    """Integrates commands at `rate` Hz and publishes joint_states each step; `simulator` is public, and so are
+    the lockstep counters `lockstep_waits` (steps taken late, on a command's arrival) and `lockstep_timeouts`."""
 
     def __init__(self, *, context=None, parameter_overrides=None, cli_args=None, node_name: str = "sim_arm"):
         super().__init__(node_name, context=context, parameter_overrides=parameter_overrides or [], cli_args=cli_args)
@@ -41,30 +55,68 @@ class SimArmNode(Node):
         )
         self._names = list(self.robot.joint_names)
         self._start_ns = self.get_clock().now().nanoseconds
+        self._lockstep = params["lockstep"]
+        self._lockstep_timeout = params["lockstep_timeout"]
+        self._period_ns = round(1e9 / params["rate"])
+        self._steps = 0  # lockstep: steps taken; the arm's time is steps · period
+        self._answered = False  # lockstep: a command arrived since the last published state
+        self._waiting_since: float | None = None  # lockstep: monotonic time a tick found no answer
+        self.lockstep_waits = 0
+        self.lockstep_timeouts = 0
         self.create_subscription(Float64MultiArray, VELOCITY_TOPIC, self._on_command, QoSProfile(depth=10))
         self._publisher = self.create_publisher(JointState, "joint_states", qos_profile_sensor_data)
-        self.create_timer(1.0 / params["rate"], self._step)
+        self.create_timer(1.0 / params["rate"], self._on_tick if self._lockstep else self._step_now)
+        if self._lockstep:
+            self._publish(self._start_ns)  # the first state, for the controller to answer
 
-    def _seconds(self, now) -> float:
-        """Seconds since start-up of a ROS time: the simulator integrates on the clock that stamps
-        joint_states (so a late tick keeps Δq/Δstamp consistent), offset so a float keeps ns resolution."""
-        return (now.nanoseconds - self._start_ns) * 1e-9
+    def _seconds(self, nanoseconds: int) -> float:
+        """Seconds since start-up: the simulator integrates on the clock that stamps joint_states (so
+        Δq/Δstamp is the executed velocity), offset so a float keeps ns resolution."""
+        return (nanoseconds - self._start_ns) * 1e-9
+
+    def _now_ns(self) -> int:
+        """The arm's time: the ROS clock when free, start + steps · period in lockstep."""
+        if self._lockstep:
+            return self._start_ns + self._steps * self._period_ns
+        return self.get_clock().now().nanoseconds
 
     def _on_command(self, message: Float64MultiArray) -> None:
         try:
-            self.simulator.command(message.data, self._seconds(self.get_clock().now()))
+            self.simulator.command(message.data, self._seconds(self._now_ns()))
         except ValueError as error:
             self.get_logger().warning(f"dropped command: {error}", throttle_duration_sec=1.0)
+            return
+        self._answered = True
+        if self._waiting_since is not None:
+            self.lockstep_waits += 1
+            self._step_lockstep()
 
-    def _step(self) -> None:
-        now = self.get_clock().now()
-        self.simulator.step(self._seconds(now))
+    def _on_tick(self) -> None:
+        if self._answered:
+            self._step_lockstep()
+        elif self._waiting_since is None:
+            self._waiting_since = time.monotonic()
+        elif time.monotonic() - self._waiting_since >= self._lockstep_timeout:
+            self.lockstep_timeouts += 1
+            self._step_lockstep()
+
+    def _step_lockstep(self) -> None:
+        self._steps += 1
+        self._answered, self._waiting_since = False, None
+        self._step_now()
+
+    def _step_now(self) -> None:
+        now_ns = self._now_ns()
+        self.simulator.step(self._seconds(now_ns))
+        self._publish(now_ns)
+
+    def _publish(self, stamp_ns: int) -> None:
         message = JointState(
             name=self._names,
             position=self.simulator.measured_position().tolist(),
             velocity=self.simulator.qd.tolist(),
         )
-        message.header.stamp = now.to_msg()
+        message.header.stamp = Time(nanoseconds=stamp_ns).to_msg()
         self._publisher.publish(message)
 
 
