@@ -98,7 +98,7 @@ def adjoint(pose: np.ndarray) -> np.ndarray:
 def rotation_log(rot: np.ndarray) -> np.ndarray:
     """Rotation vector (axis·angle, radians, angle in [0, π]) of a 3×3 rotation; exact near 0 and π."""
     out = np.empty(3)
-    _rotation_log_kernel(np.ascontiguousarray(rot, dtype=np.float64), out)
+    rotation_log_kernel(np.ascontiguousarray(rot, dtype=np.float64), out)
     return out
 
 
@@ -111,7 +111,8 @@ def rotation_exp(w: np.ndarray) -> np.ndarray:
 
 # Compiled because the controller calls both every cycle (drift correction).
 @njit(cache=True, nogil=True)
-def _rotation_log_kernel(rot, out):
+def rotation_log_kernel(rot, out):
+    """`rotation_log` into out (3,), for other compiled kernels; rot any 3×3 float64 array."""
     cos_angle = (rot[0, 0] + rot[1, 1] + rot[2, 2] - 1.0) / 2.0
     # vex of the skew part = sin(angle)·axis; atan2 keeps the angle accurate at 0 and π alike.
     vx, vy, vz = 0.5 * (rot[2, 1] - rot[1, 2]), 0.5 * (rot[0, 2] - rot[2, 0]), 0.5 * (rot[1, 0] - rot[0, 1])

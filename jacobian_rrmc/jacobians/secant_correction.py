@@ -35,11 +35,10 @@ Guards:
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
+from numba import njit
 
-from jacobian_rrmc.spatial import rotation_log
+from jacobian_rrmc.spatial import rotation_log_kernel
 
 MIN_STEP = 1e-8  # rad (m); below this the pose difference is dominated by rounding
 
@@ -61,14 +60,11 @@ class SecantCorrection:
         self.correction = np.zeros((6, n_joints))  # C, added to the estimate
         self._q = np.zeros(n_joints)
         self._pose = np.eye(4)
-        self._has_state = False  # a previous (q, pose) to difference against
         self._previous_step = np.zeros(n_joints)  # s′
         self._previous_motion = np.zeros(6)  # Δx′
+        self._has_state = False  # a previous (q, pose) to difference against
         self._has_step = False  # s′, Δx′ are from the last step and usable
-        self._step = np.zeros(n_joints)
-        self._motion = np.zeros(6)
-        self._target = np.zeros(6)
-        self._side = np.zeros(n_joints)
+        self._work = np.zeros((4, max(n_joints, 6)))  # scratch rows for the kernel: s, Δx, target, side
 
     def reset(self) -> None:
         """Forget the correction and the previous states (e.g. when the estimate was not used)."""
@@ -81,39 +77,72 @@ class SecantCorrection:
         q (N,) rad/m: measured joint positions; pose (4, 4): FK of q in the base frame; estimate (6, N):
         the source's J0 at q. The first call (or the first after `reset`) returns the estimate unchanged.
         """
+        q = np.ascontiguousarray(q, dtype=np.float64)
+        pose = np.ascontiguousarray(pose, dtype=np.float64)
+        estimate = np.ascontiguousarray(estimate, dtype=np.float64)
         if self._has_state:
-            self._update(q, pose, estimate)
+            self._has_step = _secant_update(
+                q, pose, estimate, self._q, self._pose, self.correction, self._previous_step, self._previous_motion,
+                self._has_step, self.length, self.max_step, self.max_relative, self._work,
+            )  # fmt: skip
         np.copyto(self._q, q)
         np.copyto(self._pose, pose)
         self._has_state = True
         return estimate + self.correction
 
-    def _update(self, q: np.ndarray, pose: np.ndarray, estimate: np.ndarray) -> None:
-        step = np.subtract(q, self._q, out=self._step)
-        squared = float(step @ step)
-        if squared == 0.0:  # the same state again (a timer cycle without a new joint state)
-            return
-        length = math.sqrt(squared)
-        self.correction *= math.exp(-length / self.length)
-        if not MIN_STEP**2 < squared <= self.max_step**2:
-            self._has_step = False
-            return
-        motion = self._motion
-        np.subtract(pose[:3, 3], self._pose[:3, 3], out=motion[:3])
-        motion[3:] = rotation_log(pose[:3, :3] @ self._pose[:3, :3].T)
-        target = self._target
-        np.copyto(target, motion)
-        if self._has_step:
-            previous_length = math.sqrt(float(self._previous_step @ self._previous_step))
-            ratio, alpha = length / previous_length, length / (length + previous_length)
-            side = np.subtract(step, ratio * self._previous_step, out=self._side)  # the part of s not along s′
-            target *= 1.0 + alpha
-            target -= alpha * ratio * self._previous_motion
-            target -= alpha * (estimate @ side)
-        target -= (estimate + self.correction) @ step  # the residual target − (Ĵ₁ + C)s
-        self.correction += np.outer(target, step / squared)
-        if np.linalg.norm(self.correction) > self.max_relative * np.linalg.norm(estimate):
-            self.correction[:] = 0.0
-        np.copyto(self._previous_step, step)
-        np.copyto(self._previous_motion, motion)
-        self._has_step = True
+
+# Compiled: it runs every control cycle, and as numpy calls it cost ~20 µs of small-array overhead.
+@njit(cache=True, nogil=True)
+def _secant_update(q, pose, estimate, q_previous, pose_previous, correction, previous_step, previous_motion,
+                   has_step, length_scale, max_step, max_relative, work):  # fmt: skip
+    """One update of `correction` (in place) for the step q_previous → q (module docstring); updates
+    previous_step / previous_motion and returns whether they now hold a usable step."""
+    n = q.shape[0]
+    step, motion, target, side = work[0, :n], work[1, :6], work[2, :6], work[3, :n]
+    squared = 0.0
+    for j in range(n):
+        step[j] = q[j] - q_previous[j]
+        squared += step[j] * step[j]
+    if squared == 0.0:  # the same state again (a timer cycle without a new joint state)
+        return has_step
+    length = np.sqrt(squared)
+    fade = np.exp(-length / length_scale)
+    for i in range(6):
+        for j in range(n):
+            correction[i, j] *= fade
+    if not (MIN_STEP * MIN_STEP < squared <= max_step * max_step):
+        return False
+    relative = np.empty((3, 3))  # R₁R₀ᵀ
+    for i in range(3):
+        motion[i] = pose[i, 3] - pose_previous[i, 3]
+        for k in range(3):
+            relative[i, k] = (
+                pose[i, 0] * pose_previous[k, 0] + pose[i, 1] * pose_previous[k, 1] + pose[i, 2] * pose_previous[k, 2]
+            )
+    rotation_log_kernel(relative, motion[3:])
+    target[:] = motion
+    if has_step:
+        previous_length = np.sqrt(np.sum(previous_step * previous_step))
+        ratio, alpha = length / previous_length, length / (length + previous_length)
+        for j in range(n):
+            side[j] = step[j] - ratio * previous_step[j]  # the part of s not along s′
+        for i in range(6):
+            extrapolated = (1.0 + alpha) * target[i] - alpha * ratio * previous_motion[i]
+            for j in range(n):
+                extrapolated -= alpha * estimate[i, j] * side[j]
+            target[i] = extrapolated
+    correction_norm = 0.0
+    estimate_norm = 0.0
+    for i in range(6):
+        residual = target[i]  # target − (Ĵ₁ + C)s
+        for j in range(n):
+            residual -= (estimate[i, j] + correction[i, j]) * step[j]
+        for j in range(n):
+            correction[i, j] += residual * step[j] / squared
+            correction_norm += correction[i, j] * correction[i, j]
+            estimate_norm += estimate[i, j] * estimate[i, j]
+    if correction_norm > max_relative * max_relative * estimate_norm:
+        correction[:, :] = 0.0
+    previous_step[:] = step
+    previous_motion[:] = motion
+    return True
