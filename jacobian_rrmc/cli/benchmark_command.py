@@ -213,8 +213,8 @@ def _robot_table(rows) -> str:
     lines = [
         "## Per-robot nets (q → J0) on fresh random in-limit configurations\n",
         "| Robot | Test q | Median ‖Ĵ−J‖F/‖J‖F | p95 | Max | Confident (≥ 0.5) | Net batch-1 | Learned source "
-        "batch-1 (FK + gate + net) | Analytic batch-1 | Central FD batch-1 | Net batched | Analytic batched | "
-        "Model size |",
+        "batch-1 along a path (FK + gate + net + secant correction) | Analytic batch-1 | Central FD batch-1 | "
+        "Net batched | Analytic batched | Model size |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
