@@ -99,6 +99,8 @@ def latency_run(rate: float, trigger: str, seconds: float, realtime_priority: in
         "command_type": "trajectory",
         "jacobian_source": "analytic",
         "realtime_priority": realtime_priority,
+        # The node refuses drift_gain ≥ control_rate (it would overshoot within a cycle): slow rows get half the rate.
+        "drift_gain": min(ControllerConfig().drift_gain, 0.5 * rate),
     }
     command = [sys.executable, "-m", "jacobian_rrmc.ros.rrmc_node", "--ros-args", "--log-level", "warn"]
     for key, value in parameters.items():
@@ -150,8 +152,10 @@ def latency_run(rate: float, trigger: str, seconds: float, realtime_priority: in
     executor.add_node(node)
     try:
         deadline = time.monotonic() + 30.0
-        while not status and time.monotonic() < deadline:  # node up and discovered
+        while not status and time.monotonic() < deadline and process.poll() is None:  # node up and discovered
             executor.spin_once(timeout_sec=0.05)
+        if process.poll() is not None:
+            raise RuntimeError(f"rrmc_node exited with code {process.returncode} (its error is printed above)")
         if not status:
             raise RuntimeError("rrmc_node did not come up within 30 s")
         freeze_startup_heap()  # as the node does: no full-heap GC scans while measuring
@@ -228,7 +232,7 @@ def main() -> int:
         f"- software: Python {platform.python_version()}, numpy {np.__version__}, ROS 2 Kilted wheels "
         f"(rclpy, rmw_fastrtps_cpp), ROS_DOMAIN_ID {domain}, localhost discovery",
         "- setup: see the docstring of benchmarks/control_loop.py (node in its own process, analytic Jacobian, "
-        "sequence number carried in joint_1, latency on CLOCK_MONOTONIC)",
+        "sequence number carried in joint_1, latency on CLOCK_MONOTONIC; drift_gain capped at half the rate)",
         "",
         f"## Per-cycle compute: `ResolvedRateController.update` ({ROBOT}, {args.cycles} cycles near qn)",
         "",
