@@ -59,12 +59,45 @@ def test_directions_orthogonal_to_the_step_are_untouched():
     assert np.linalg.norm(change @ step) > 1e-3 * np.linalg.norm(skewed(q1) @ step)
 
 
-def test_long_steps_and_repeated_states_leave_the_estimate_alone():
+def test_long_steps_leave_the_estimate_alone():
     correction = SecantCorrection(6, max_step=0.02)
     q0, q1 = Q0, Q0 + 0.03  # |step| = 0.073 > max_step
     correction.correct(q0, forward_kinematics(PUMA, q0), skewed(q0))
     assert np.array_equal(correction.correct(q1, forward_kinematics(PUMA, q1), skewed(q1)), skewed(q1))
-    assert np.array_equal(correction.correct(q1, forward_kinematics(PUMA, q1), skewed(q1)), skewed(q1))
+
+
+def test_a_repeated_state_changes_nothing_and_keeps_the_extrapolation():
+    qs = path(12)
+    once, twice = SecantCorrection(6), SecantCorrection(6)
+    for k, q in enumerate(qs):
+        expected = once.correct(q, forward_kinematics(PUMA, q), skewed(q))
+        got = twice.correct(q, forward_kinematics(PUMA, q), skewed(q))
+        if k == 6:  # a timer cycle that found no new joint state
+            np.testing.assert_array_equal(twice.correct(q, forward_kinematics(PUMA, q), skewed(q)), got)
+        np.testing.assert_array_equal(got, expected)
+
+
+def test_a_reversal_is_not_made_worse_than_the_estimate():
+    """s = −s′: the previous step's measured motion covers all of s (its projection), so nothing is left to the
+    estimate's error. What remains is the half-step lag of a plain secant (the path doubles back, so there is
+    nothing to extrapolate from), far below the estimate's 2 %."""
+    correction = SecantCorrection(6)
+    qs = path(8)
+    for q in qs:
+        correction.correct(q, forward_kinematics(PUMA, q), skewed(q))
+    back = qs[-2]  # straight back along the last step
+    corrected = correction.correct(back, forward_kinematics(PUMA, back), skewed(back))
+    direction = qs[-2] - qs[-1]
+    assert along(corrected, back, direction) < 0.05 * along(skewed(back), back, direction)
+
+
+def test_a_non_finite_state_resets_instead_of_poisoning_the_correction():
+    correction = SecantCorrection(6)
+    for q in path(5):
+        correction.correct(q, forward_kinematics(PUMA, q), skewed(q))
+    bad = np.full(6, np.nan)
+    np.testing.assert_array_equal(correction.correct(bad, np.eye(4), skewed(Q0)), skewed(Q0))
+    assert not correction.correction.any()
 
 
 def test_correction_fades_with_the_distance_travelled():
@@ -107,6 +140,21 @@ def test_learned_source_corrects_along_the_path_and_a_fallback_resets_it():
     corrected.confidence_threshold = 0.0
     after_fallback = corrected.evaluate(qs[-1] + 1e-3)
     np.testing.assert_array_equal(after_fallback.jacobian_world, net_alone.evaluate(qs[-1] + 1e-3).jacobian_world)
+
+
+def test_probe_uses_the_correction_without_learning_from_the_probed_configuration():
+    """The singularity guard's look-ahead: the probe is not a state of the arm, so it must not update C."""
+    source = make_jacobian_source("learned", PUMA, confidence_threshold=0.0)
+    untouched = make_jacobian_source("learned", PUMA, confidence_threshold=0.0)
+    qs = path(10)
+    for q in qs[:-1]:
+        source.evaluate(q)
+        untouched.evaluate(q)
+    ahead = qs[-2] + 1e-3 * np.ones(6)
+    probed = source.probe(ahead)
+    net_alone = make_jacobian_source("learned", PUMA, confidence_threshold=0.0, secant_correction=False)
+    np.testing.assert_allclose(probed, net_alone.evaluate(ahead).jacobian_world + untouched._secant.correction)
+    np.testing.assert_array_equal(source.evaluate(qs[-1]).jacobian_world, untouched.evaluate(qs[-1]).jacobian_world)
 
 
 def test_closed_loop_learned_source_tracks_within_twice_the_analytic_error():

@@ -73,7 +73,7 @@ class SingularityGuard:
             self._probe = np.empty_like(q)
         np.multiply(q_dot, PROBE_STEP / speed, out=self._probe)
         self._probe += q
-        probe_jacobian = self.source.evaluate(self._probe).jacobian_world
+        probe_jacobian = self.source.probe(self._probe)
         if not np.isfinite(probe_jacobian).all():  # direction unknown: stop, as an unsure controller must
             return 0.0, True
         sigma_ahead = np.linalg.svd(probe_jacobian, compute_uv=False)

@@ -7,7 +7,9 @@ forward kinematics (the net estimates only the Jacobian).
 
 With ``secant_correction`` (the default) each net estimate is corrected along the direction the arm
 moved since the previous call, from the two poses FK already gave (`SecantCorrection`). It assumes
-successive calls follow one measured trajectory, as the controller's do. A fallback cycle resets it.
+successive `evaluate` calls follow one measured trajectory, as the controller's do; look-aheads (the
+singularity guard's) go through `probe`, which uses the current correction without updating it. A
+fallback cycle resets it.
 
 The model is checked once at construction (`JacobianNetRuntime`): missing, corrupt, or made for
 another robot / joint count → `LearnedModelError` with ``on_model_error="fail"``, or with
@@ -82,21 +84,37 @@ class LearnedJacobian(JacobianSource):
 
     def evaluate(self, q: np.ndarray) -> JacobianEstimate:
         q = np.asarray(q, dtype=float)
+        estimate, confidence = self._net_estimate(q)
+        if estimate is None:
+            return self._fall_back(q, confidence)
+        pose = forward_kinematics(self.robot, q)
+        if self._secant is not None:
+            estimate = self._secant.correct(q, pose, estimate)
+        return JacobianEstimate(pose, estimate, False, confidence)
+
+    def probe(self, q: np.ndarray) -> np.ndarray:
+        q = np.asarray(q, dtype=float)
+        estimate, _ = self._net_estimate(q)
+        if estimate is None:
+            return self._fallback.evaluate(q).jacobian_world
+        if self._secant is not None:
+            estimate += self._secant.correction
+        return estimate
+
+    def _net_estimate(self, q: np.ndarray) -> tuple[np.ndarray | None, float]:
+        """(J0 (6, N) from the net, confidence), or (None, confidence) when the gate says fall back."""
         runtime = self._runtime
         if runtime is None or not runtime.inside_training_ranges(q):
-            return self._fall_back(q, 0.0)
+            return None, 0.0
         try:
             jacobian, confidence = runtime.predict_one(q)
         except Exception as error:  # never let inference crash the control loop
             self.status = f"inference failed ({error}); using finite differences"
-            return self._fall_back(q, 0.0)
+            return None, 0.0
         value = float(confidence[0])
         if value < self.confidence_threshold or not math.isfinite(float(jacobian.sum())):
-            return self._fall_back(q, value)
-        pose, estimate = forward_kinematics(self.robot, q), jacobian[0].astype(float)
-        if self._secant is not None:
-            estimate = self._secant.correct(q, pose, estimate)
-        return JacobianEstimate(pose, estimate, False, value)
+            return None, value
+        return jacobian[0].astype(float), value
 
     def _fall_back(self, q: np.ndarray, confidence: float) -> JacobianEstimate:
         if self._secant is not None:

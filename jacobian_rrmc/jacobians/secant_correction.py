@@ -10,11 +10,12 @@ The loop needs J at q₁, half a step further on. The previous step (s′, Δx�
 so a linear extrapolation along the path gives the target
 
     J(q₁)·s ≈ (1 + α)·Δx − α·J′s,   α = |s| / (|s| + |s′|)  (½ for equal steps),
-    J′s ≈ λ·Δx′ + Ĵ₁·(s − λs′),     λ = |s| / |s′|.
+    J′s ≈ λ·Δx′ + Ĵ₁·(s − λs′),     λ = s·s′ / s′·s′  (the projection of s on s′).
 
-The estimate Ĵ₁ only supplies the small part of s that is not along s′. The half step comes from measured
-motion, not from the estimate's own change between the two states: single-precision rounding in a net
-is an unsmooth error that the drift loop cannot absorb, and the difference of two net outputs exposes it.
+The estimate Ĵ₁ only supplies the part of s orthogonal to s′, which is small on a smooth path. The half
+step comes from measured motion, not from the estimate's own change between the two states:
+single-precision rounding in a net is an unsmooth error that the drift loop cannot absorb, and the
+difference of two net outputs exposes it.
 
 The correction C is a 6×N matrix added to the estimate. Broyden's least-change update,
 C ← C + (target − (Ĵ₁ + C)s) sᵀ / sᵀs, makes (Ĵ₁ + C)s equal the target exactly. It leaves every
@@ -22,15 +23,18 @@ direction orthogonal to s untouched, and those keep coming from the estimate. Th
 reset has no previous step and uses Δx itself.
 
 No extra forward kinematics is needed: the pose is computed every cycle anyway. It is a finite
-difference along the measured motion, for free. Joint-position noise does not bias it, because Δx and s
-come from the same measured q₀ and q₁, and FK is exact for any pair.
+difference along the measured motion, for free. Joint-position noise does not bias the secant itself,
+because Δx and s come from the same measured q₀ and q₁, and FK is exact for any pair. Steps that are mostly
+noise turn from cycle to cycle, though. Then most of s is orthogonal to s′, the estimate supplies that
+part, and the correction is only about as good as the estimate along such steps.
 
 Guards:
 - A step longer than `max_step` is not local, so it is not used, and the next step does not extrapolate
-  from it. A repeated state (s = 0) is skipped.
+  from it. A repeated state (|s| ≤ `MIN_STEP`, e.g. a timer cycle without a new joint state) is skipped
+  and keeps the previous step; a non-finite q resets the correction.
 - C fades as exp(−|s|/`length`) with the distance travelled, so corrections learned far away fade out.
-- If C grows beyond `max_relative` × ‖Ĵ‖_F, the estimate and FK disagree by more than the net claims,
-  and C is dropped rather than trusted.
+- If C grows beyond `max_relative` × ‖Ĵ‖_F (default 2 %, twice the per-robot nets' confidence
+  tolerance), the estimate and FK disagree by more than the net is trusted for, and C is dropped.
 """
 
 from __future__ import annotations
@@ -65,6 +69,7 @@ class SecantCorrection:
         self._has_state = False  # a previous (q, pose) to difference against
         self._has_step = False  # s′, Δx′ are from the last step and usable
         self._work = np.zeros((4, max(n_joints, 6)))  # scratch rows for the kernel: s, Δx, target, side
+        self._rotation = np.zeros((3, 3))  # scratch for the kernel: R₁R₀ᵀ
 
     def reset(self) -> None:
         """Forget the correction and the previous states (e.g. when the estimate was not used)."""
@@ -80,10 +85,13 @@ class SecantCorrection:
         q = np.ascontiguousarray(q, dtype=np.float64)
         pose = np.ascontiguousarray(pose, dtype=np.float64)
         estimate = np.ascontiguousarray(estimate, dtype=np.float64)
+        if not np.isfinite(q).all():
+            self.reset()
+            return estimate.copy()
         if self._has_state:
             self._has_step = _secant_update(
                 q, pose, estimate, self._q, self._pose, self.correction, self._previous_step, self._previous_motion,
-                self._has_step, self.length, self.max_step, self.max_relative, self._work,
+                self._has_step, self.length, self.max_step, self.max_relative, self._work, self._rotation,
             )  # fmt: skip
         np.copyto(self._q, q)
         np.copyto(self._pose, pose)
@@ -94,7 +102,7 @@ class SecantCorrection:
 # Compiled: it runs every control cycle, and as numpy calls it cost ~20 µs of small-array overhead.
 @njit(cache=True, nogil=True)
 def _secant_update(q, pose, estimate, q_previous, pose_previous, correction, previous_step, previous_motion,
-                   has_step, length_scale, max_step, max_relative, work):  # fmt: skip
+                   has_step, length_scale, max_step, max_relative, work, relative):  # fmt: skip
     """One update of `correction` (in place) for the step q_previous → q (module docstring); updates
     previous_step / previous_motion and returns whether they now hold a usable step."""
     n = q.shape[0]
@@ -103,17 +111,16 @@ def _secant_update(q, pose, estimate, q_previous, pose_previous, correction, pre
     for j in range(n):
         step[j] = q[j] - q_previous[j]
         squared += step[j] * step[j]
-    if squared == 0.0:  # the same state again (a timer cycle without a new joint state)
+    if squared <= MIN_STEP * MIN_STEP:  # the same state again (a timer cycle without a new joint state)
         return has_step
     length = np.sqrt(squared)
     fade = np.exp(-length / length_scale)
     for i in range(6):
         for j in range(n):
             correction[i, j] *= fade
-    if not (MIN_STEP * MIN_STEP < squared <= max_step * max_step):
+    if squared > max_step * max_step:
         return False
-    relative = np.empty((3, 3))  # R₁R₀ᵀ
-    for i in range(3):
+    for i in range(3):  # Δp and R₁R₀ᵀ
         motion[i] = pose[i, 3] - pose_previous[i, 3]
         for k in range(3):
             relative[i, k] = (
@@ -122,10 +129,14 @@ def _secant_update(q, pose, estimate, q_previous, pose_previous, correction, pre
     rotation_log_kernel(relative, motion[3:])
     target[:] = motion
     if has_step:
-        previous_length = np.sqrt(np.sum(previous_step * previous_step))
-        ratio, alpha = length / previous_length, length / (length + previous_length)
+        previous_squared, along = 0.0, 0.0
         for j in range(n):
-            side[j] = step[j] - ratio * previous_step[j]  # the part of s not along s′
+            previous_squared += previous_step[j] * previous_step[j]
+            along += step[j] * previous_step[j]
+        ratio = along / previous_squared
+        alpha = length / (length + np.sqrt(previous_squared))
+        for j in range(n):
+            side[j] = step[j] - ratio * previous_step[j]  # the part of s orthogonal to s′
         for i in range(6):
             extrapolated = (1.0 + alpha) * target[i] - alpha * ratio * previous_motion[i]
             for j in range(n):

@@ -39,4 +39,9 @@ class JacobianSource(ABC):
 
     @abstractmethod
     def evaluate(self, q: np.ndarray) -> JacobianEstimate:
-        """Pose and J0 at q, shape (N,), radians / metres."""
+        """Pose and J0 at the measured configuration q, shape (N,), radians / metres. Successive calls are the
+        arm's successive states (a source may learn from them)."""
+
+    def probe(self, q: np.ndarray) -> np.ndarray:
+        """J0 (6, N) at a configuration the arm is not at (a look-ahead); changes no state of the source."""
+        return self.evaluate(q).jacobian_world
