@@ -2,8 +2,9 @@
 
 The simulated arm steps at the control rate; each cycle reads its latest joint state, and its command
 drives the next step. Timing is ideal and deterministic. What is left of the twist error is what the
-controller and its Jacobian source contribute. The DDS demo adds scheduling jitter on top
-(`jacobian_rrmc.ros.demo`); it is scored the same way (`demo_metrics.score_tracking`).
+controller and its Jacobian source contribute. The DDS demo in lockstep timing reproduces it to a few
+percent; in free timing it adds scheduling jitter on top (`jacobian_rrmc.ros.demo`). Both are scored the
+same way (`demo_metrics.score_tracking`).
 """
 
 from __future__ import annotations

@@ -11,10 +11,12 @@ Two timings (parameter ``lockstep``):
               time of its step. Commands take effect at the step after they arrive, so a late command or
               a late tick changes what the arm does: the scheduling jitter of the host is part of the run.
     lockstep  each step waits until a command has arrived since the last published state (the answer of an
-              rrmc_node with ``trigger: joint_state``), like a ros2_control loop's read → update → write.
-              After `lockstep_timeout` s without one it steps anyway (counted in `lockstep_timeouts`). The
-              arm's clock advances exactly 1/rate per step: stamps are start + k/rate. Runs are repeatable,
-              because host scheduling changes when a step happens, not what it does.
+              rrmc_node with ``trigger: joint_state``; with ``trigger: timer`` the answers are not paired with
+              states), like a ros2_control loop's read → update → write. If a tick finds no answer and none
+              comes within `lockstep_timeout` s (checked at the following ticks) it steps anyway, counted in
+              `lockstep_timeouts`; an answer that then arrives late counts for the next state. The arm's clock
+              advances exactly 1/rate per step: stamps are start + k/rate, and `command_timeout` is measured on
+              that clock. Host scheduling changes when a step happens, not what it does.
 """
 
 from __future__ import annotations
@@ -67,6 +69,7 @@ class SimArmNode(Node):
         self._publisher = self.create_publisher(JointState, "joint_states", qos_profile_sensor_data)
         self.create_timer(1.0 / params["rate"], self._on_tick if self._lockstep else self._step_now)
         if self._lockstep:
+            self.simulator.step(0.0)  # starts the simulator's clock at the first state's stamp
             self._publish(self._start_ns)  # the first state, for the controller to answer
 
     def _seconds(self, nanoseconds: int) -> float:
