@@ -5,8 +5,9 @@
     recorder ◀── joint_states, commands   (scores the run afterwards, see demo_metrics)
 
 All nodes share one rclpy Context and one executor (`create_executor`); messages still go through the
-middleware (DDS), exactly as between processes. Every time is the sim arm's clock, read from its
-JointState stamps: the script runs on it, and the scoring uses it, relative to the script's start.
+middleware (DDS), exactly as between processes. The scoring uses the sim arm's clock (its JointState
+stamps), relative to the script's start; the script runs on that clock in lockstep and on the ROS clock in
+free timing (where the two agree up to the sim's tick jitter).
 
 Timing (`timing`):
     lockstep  (default) the sim arm waits for the command answering each joint state and its clock
@@ -51,12 +52,14 @@ TIMINGS = ("lockstep", "free")
 
 class TwistScriptNode(Node):
     """Publishes the script's twist on cmd_twist at SCRIPT_RATE once `start()` was called. Script time is the
-    sim arm's clock (the newest joint_states stamp), so the script keeps pace with the arm in either timing."""
+    sim arm's clock (the newest joint_states stamp) with `arm_clock`, so in lockstep the script waits when the
+    arm waits; else the ROS clock."""
 
-    def __init__(self, script: TwistScript, base_frame: str, tool_frame: str, *, context):
+    def __init__(self, script: TwistScript, base_frame: str, tool_frame: str, *, context, arm_clock: bool):
         super().__init__("twist_script", context=context)
         self.script = script
-        self.start_ns: int | None = None  # the arm's time at the script start, integer ns
+        self.start_ns: int | None = None  # script start on the script's clock, integer ns
+        self._arm_clock = arm_clock
         self._arm_time_ns: int | None = None
         self._frames = {"base": base_frame, "tool": tool_frame}
         self._publisher = self.create_publisher(TwistStamped, "cmd_twist", QoSProfile(depth=10))
@@ -64,9 +67,12 @@ class TwistScriptNode(Node):
         self.create_timer(1.0 / SCRIPT_RATE, self._publish)
 
     def start(self) -> None:
-        if self._arm_time_ns is None:
+        if self._arm_clock and self._arm_time_ns is None:
             raise RuntimeError("the script cannot start before the first joint state")
-        self.start_ns = self._arm_time_ns
+        self.start_ns = self._now_ns()
+
+    def _now_ns(self) -> int:
+        return self._arm_time_ns if self._arm_clock else self.get_clock().now().nanoseconds
 
     def _on_joint_state(self, message: JointState) -> None:
         self._arm_time_ns = stamp_nanoseconds(message.header.stamp)
@@ -74,7 +80,7 @@ class TwistScriptNode(Node):
     def _publish(self) -> None:
         if self.start_ns is None:
             return
-        segment = self.script.segment_at((self._arm_time_ns - self.start_ns) * 1e-9)
+        segment = self.script.segment_at((self._now_ns() - self.start_ns) * 1e-9)
         message = TwistStamped()
         message.header.stamp = self.get_clock().now().to_msg()
         message.header.frame_id = self._frames[segment.frame]
@@ -187,7 +193,9 @@ def run_demo(
         sim_overrides.append(Parameter("lockstep", value=lockstep))
         sim = SimArmNode(context=context, parameter_overrides=sim_overrides)
         script = script_for_robot(controller.robot.name, duration, np.deg2rad(tilt_deg))
-        scripter = TwistScriptNode(script, sim.robot.base_frame, sim.robot.tool_frame, context=context)
+        scripter = TwistScriptNode(
+            script, sim.robot.base_frame, sim.robot.tool_frame, context=context, arm_clock=lockstep
+        )
         recorder = RecorderNode(sim.robot.joint_names, context=context)
         nodes = [sim, controller, scripter, recorder]
         executor = create_executor(context)
