@@ -5,9 +5,9 @@
     recorder ◀── joint_states, commands   (scores the run afterwards, see demo_metrics)
 
 All nodes share one rclpy Context and one executor (`create_executor`); messages still go through the
-middleware (DDS), exactly as between processes. The scoring uses the sim arm's clock (its JointState
-stamps), relative to the script's start; the script runs on that clock in lockstep and on the ROS clock in
-free timing (where the two agree up to the sim's tick jitter).
+middleware (DDS), exactly as between processes. The script and the scoring run on the sim arm's clock
+(`SimArmNode.arm_time_ns`, what its JointStates are stamped with), relative to the script's start: the ROS
+clock in free timing, one period per step in lockstep.
 
 Timing (`timing`):
     lockstep  (default) the sim arm waits for the command answering each joint state and its clock
@@ -51,36 +51,25 @@ TIMINGS = ("lockstep", "free")
 
 
 class TwistScriptNode(Node):
-    """Publishes the script's twist on cmd_twist at SCRIPT_RATE once `start()` was called. Script time is the
-    sim arm's clock (the newest joint_states stamp) with `arm_clock`, so in lockstep the script waits when the
-    arm waits; else the ROS clock."""
+    """Publishes the script's twist on cmd_twist at SCRIPT_RATE once `start()` was called. Script time comes from
+    `clock_ns` (the sim arm's clock, so in lockstep the script waits when the arm waits)."""
 
-    def __init__(self, script: TwistScript, base_frame: str, tool_frame: str, *, context, arm_clock: bool):
+    def __init__(self, script: TwistScript, base_frame: str, tool_frame: str, *, context, clock_ns):
         super().__init__("twist_script", context=context)
         self.script = script
-        self.start_ns: int | None = None  # script start on the script's clock, integer ns
-        self._arm_clock = arm_clock
-        self._arm_time_ns: int | None = None
+        self.start_ns: int | None = None  # script start on `clock_ns`, integer ns
+        self._clock_ns = clock_ns
         self._frames = {"base": base_frame, "tool": tool_frame}
         self._publisher = self.create_publisher(TwistStamped, "cmd_twist", QoSProfile(depth=10))
-        self.create_subscription(JointState, "joint_states", self._on_joint_state, qos_profile_sensor_data)
         self.create_timer(1.0 / SCRIPT_RATE, self._publish)
 
     def start(self) -> None:
-        if self._arm_clock and self._arm_time_ns is None:
-            raise RuntimeError("the script cannot start before the first joint state")
-        self.start_ns = self._now_ns()
-
-    def _now_ns(self) -> int:
-        return self._arm_time_ns if self._arm_clock else self.get_clock().now().nanoseconds
-
-    def _on_joint_state(self, message: JointState) -> None:
-        self._arm_time_ns = stamp_nanoseconds(message.header.stamp)
+        self.start_ns = self._clock_ns()
 
     def _publish(self) -> None:
         if self.start_ns is None:
             return
-        segment = self.script.segment_at((self._now_ns() - self.start_ns) * 1e-9)
+        segment = self.script.segment_at((self._clock_ns() - self.start_ns) * 1e-9)
         message = TwistStamped()
         message.header.stamp = self.get_clock().now().to_msg()
         message.header.frame_id = self._frames[segment.frame]
@@ -127,7 +116,8 @@ class DemoRun:
     state_time: dict
     fallback_rate: float
     ros_domain_id: int
-    lockstep: dict = field(default_factory=dict)  # waits and timeouts of the sim arm during the script
+    lockstep_waits: int = 0  # the sim arm's lockstep counters during the script (0 in free timing)
+    lockstep_timeouts: int = 0
     plot_data: dict = field(repr=False, default_factory=dict)
 
     def summary(self) -> dict:
@@ -154,8 +144,8 @@ class DemoRun:
             "compute_p99_us": self.loop["compute_p99_us"],
             "state_time_s": {k: round(v, 4) for k, v in self.state_time.items() if v > 0},
             "fallback_rate": self.fallback_rate,
-            "lockstep_waits": self.lockstep.get("waits", 0),
-            "lockstep_timeouts": self.lockstep.get("timeouts", 0),
+            "lockstep_waits": self.lockstep_waits,
+            "lockstep_timeouts": self.lockstep_timeouts,
             "ros_domain_id": self.ros_domain_id,
         }
 
@@ -194,7 +184,7 @@ def run_demo(
         sim = SimArmNode(context=context, parameter_overrides=sim_overrides)
         script = script_for_robot(controller.robot.name, duration, np.deg2rad(tilt_deg))
         scripter = TwistScriptNode(
-            script, sim.robot.base_frame, sim.robot.tool_frame, context=context, arm_clock=lockstep
+            script, sim.robot.base_frame, sim.robot.tool_frame, context=context, clock_ns=sim.arm_time_ns
         )
         recorder = RecorderNode(sim.robot.joint_names, context=context)
         nodes = [sim, controller, scripter, recorder]
@@ -209,7 +199,7 @@ def run_demo(
         waits, timeouts = sim.lockstep_waits, sim.lockstep_timeouts
         _spin_for(executor, script.duration + 0.2, "demo" if progress else None)
         _spin_until_arm_time(executor, recorder, scripter.start_ns + round((script.duration + 0.2) * 1e9))
-        lockstep_counts = {"waits": sim.lockstep_waits - waits, "timeouts": sim.lockstep_timeouts - timeouts}
+        waits, timeouts = sim.lockstep_waits - waits, sim.lockstep_timeouts - timeouts
         loop = controller.loop_statistics.summary()
         state_time = dict(controller.state_statistics.state_time)
         fallback_rate = controller.state_statistics.fallback_rate
@@ -229,7 +219,8 @@ def run_demo(
         state_time,
         fallback_rate,
         int(os.environ.get("ROS_DOMAIN_ID", "0")),
-        lockstep_counts if lockstep else {},
+        waits,
+        timeouts,
     )
     _score(run, recorder, scripter.start_ns, sim.robot)
     return run

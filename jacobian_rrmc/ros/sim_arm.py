@@ -77,15 +77,16 @@ class SimArmNode(Node):
         Δq/Δstamp is the executed velocity), offset so a float keeps ns resolution."""
         return (nanoseconds - self._start_ns) * 1e-9
 
-    def _now_ns(self) -> int:
-        """The arm's time: the ROS clock when free, start + steps · period in lockstep."""
+    def arm_time_ns(self) -> int:
+        """The arm's time, ns (what its joint_states are stamped with): the ROS clock when free, start + steps ·
+        period in lockstep."""
         if self._lockstep:
             return self._start_ns + self._steps * self._period_ns
         return self.get_clock().now().nanoseconds
 
     def _on_command(self, message: Float64MultiArray) -> None:
         try:
-            self.simulator.command(message.data, self._seconds(self._now_ns()))
+            self.simulator.command(message.data, self._seconds(self.arm_time_ns()))
         except ValueError as error:
             self.get_logger().warning(f"dropped command: {error}", throttle_duration_sec=1.0)
             return
@@ -109,7 +110,7 @@ class SimArmNode(Node):
         self._step_now()
 
     def _step_now(self) -> None:
-        now_ns = self._now_ns()
+        now_ns = self.arm_time_ns()
         self.simulator.step(self._seconds(now_ns))
         self._publish(now_ns)
 
