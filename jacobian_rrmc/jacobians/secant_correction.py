@@ -77,17 +77,17 @@ class SecantCorrection:
         self._has_state = self._has_step = False
 
     def correct(self, q: np.ndarray, pose: np.ndarray, estimate: np.ndarray) -> np.ndarray:
-        """Update C from the step to (q, pose) and return `estimate` + C (a new (6, N) array).
+        """Update C from the step to (q, pose) and add it to `estimate` in place (returned; the caller's array).
 
-        q (N,) rad/m: measured joint positions; pose (4, 4): FK of q in the base frame; estimate (6, N):
-        the source's J0 at q. The first call (or the first after `reset`) returns the estimate unchanged.
+        q (N,) rad/m: measured joint positions; pose (4, 4): FK of q in the base frame; estimate (6, N)
+        float64, C-contiguous: the source's J0 at q. The first call (or the first after `reset`) leaves the
+        estimate unchanged.
         """
         q = np.ascontiguousarray(q, dtype=np.float64)
         pose = np.ascontiguousarray(pose, dtype=np.float64)
-        estimate = np.ascontiguousarray(estimate, dtype=np.float64)
         if not np.isfinite(q).all():
             self.reset()
-            return estimate.copy()
+            return estimate
         if self._has_state:
             self._has_step = _secant_update(
                 q, pose, estimate, self._q, self._pose, self.correction, self._previous_step, self._previous_motion,
@@ -96,7 +96,8 @@ class SecantCorrection:
         np.copyto(self._q, q)
         np.copyto(self._pose, pose)
         self._has_state = True
-        return estimate + self.correction
+        estimate += self.correction
+        return estimate
 
 
 # Compiled: it runs every control cycle, and as numpy calls it cost ~20 µs of small-array overhead.
